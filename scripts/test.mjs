@@ -1,0 +1,81 @@
+// npm test: everything, on a fresh machine too. Installs what is missing (npm packages; Debian packages
+// when run as root, otherwise it prints what to install), then: type check, lint, unit tests, package,
+// package contents, end-to-end in the browser VS Code. Prints a summary and "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureNpmDependencies, SetupError } from './lib/toolchain.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = join(root, 'test-output', 'results');
+
+function node(args, env = {}) {
+  return spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status === 0;
+}
+
+/** Runs node's test runner with the spec reporter on screen and TAP in a file, and counts from the TAP. */
+function nodeTests(name, files, env = {}) {
+  const tap = join(resultsDir, `${name}.tap`);
+  rmSync(tap, { force: true });
+  const ok = node(
+    ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+    env,
+  );
+  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const count = (label) => Number((text.match(new RegExp(`^# ${label} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
+  return { ok, passed: count('pass'), failed: count('fail') + count('cancelled') };
+}
+
+async function main() {
+  mkdirSync(resultsDir, { recursive: true });
+  const { findTests } = await import('./run-unit-tests.mjs');
+  const steps = [];
+  const step = async (name, run) => {
+    const started = Date.now();
+    console.log(`\n=== ${name}`);
+    let outcome;
+    try {
+      outcome = await run();
+    } catch (error) {
+      console.error(error instanceof SetupError ? error.message : error);
+      outcome = false;
+    }
+    const result = typeof outcome === 'object' ? outcome : { ok: outcome };
+    steps.push({ name, seconds: (Date.now() - started) / 1000, ...result });
+    return result.ok;
+  };
+
+  const installed = await step('install dependencies', () => (ensureNpmDependencies(root), true));
+  if (installed) {
+    await step('type check', () => node(['scripts/typecheck.mjs']));
+    await step('lint', () => node(['node_modules/eslint/bin/eslint.js', '.']));
+    await step('unit tests', () => nodeTests('unit', findTests(join(root, 'test/unit'), '.unit.test.ts')));
+    const packaged = await step('package', () => node(['scripts/package.mjs']));
+    if (packaged) {
+      await step('package contents', () => nodeTests('package', findTests(join(root, 'test/package'), '.package.test.ts')));
+      await step('end-to-end (code-server + Chromium)', async () => {
+        const { prepareE2e } = await import('./run-e2e.mjs');
+        const env = prepareE2e({ packageFirst: false });
+        return nodeTests('e2e', findTests(join(root, 'test/e2e'), '.e2e.test.ts'), env);
+      });
+    }
+  }
+
+  console.log('\n=== summary');
+  for (const { name, ok, seconds, passed, failed } of steps) {
+    const counts = passed === undefined ? '' : `  (${passed} passed, ${failed} failed)`;
+    console.log(`${ok ? 'ok  ' : 'FAIL'}  ${name.padEnd(38)} ${seconds.toFixed(1).padStart(6)} s${counts}`);
+  }
+  const passed = steps.reduce((sum, s) => sum + (s.passed ?? 0), 0);
+  const failed = steps.reduce((sum, s) => sum + (s.failed ?? 0), 0);
+  const allOk = steps.every((s) => s.ok) && steps.length === 7;
+  if (!allOk && failed === 0) console.log(`not every step passed: ${steps.filter((s) => !s.ok).map((s) => s.name).join(', ') || 'some steps did not run'}`);
+  console.log(`tests: ${passed} passed, ${allOk ? failed : Math.max(failed, 1)} failed`);
+  process.exit(allOk ? 0 : 1);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import { COMMANDS_REQUIRING_TRUST, type CommandId } from './commandIds';
+import { formatSql } from './formatSql';
+import { openWalkthrough } from './openWalkthrough';
+import { plannedCommand } from './planned';
+import { showLogs } from './showLogs';
+import type { CommandHandler, CommandServices } from './types';
+
+/** The one place commands are registered; every id in package.json has exactly one handler here. */
+const HANDLERS: Record<CommandId, CommandHandler> = {
+  'delabs.lab.open': plannedCommand('delabs.lab.open'),
+  'delabs.checks.run': plannedCommand('delabs.checks.run'),
+  'delabs.services.start': plannedCommand('delabs.services.start'),
+  'delabs.services.stop': plannedCommand('delabs.services.stop'),
+  'delabs.services.restart': plannedCommand('delabs.services.restart'),
+  'delabs.logs.show': showLogs,
+  'delabs.explain.query': plannedCommand('delabs.explain.query'),
+  'delabs.explain.compare': plannedCommand('delabs.explain.compare'),
+  'delabs.er.show': plannedCommand('delabs.er.show'),
+  'delabs.lag.show': plannedCommand('delabs.lag.show'),
+  'delabs.sql.format': formatSql,
+  'delabs.lab.peekSolution': plannedCommand('delabs.lab.peekSolution'),
+  'delabs.lab.reset': plannedCommand('delabs.lab.reset'),
+  'delabs.walkthrough.open': openWalkthrough,
+};
+
+export function registerCommands(services: CommandServices): void {
+  for (const [id, handler] of Object.entries(HANDLERS) as [CommandId, CommandHandler][]) {
+    services.context.subscriptions.push(
+      vscode.commands.registerCommand(id, (...args: unknown[]) => runCommand(id, handler, services, args)),
+    );
+  }
+}
+
+/** Runs a handler so that a failure becomes one sentence for the learner and the detail goes to the log. */
+async function runCommand(id: CommandId, handler: CommandHandler, services: CommandServices, args: unknown[]): Promise<unknown> {
+  if (COMMANDS_REQUIRING_TRUST.has(id) && !vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage(
+      'Data Labs runs no checks, commands or containers in Restricted Mode. Trust this workspace to use it.',
+      'Manage Workspace Trust',
+    ).then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    return undefined;
+  }
+  try {
+    return await handler(services, ...args);
+  } catch (error) {
+    services.logger.error(`${id} failed`, error);
+    const reason = error instanceof Error ? error.message : String(error);
+    // Not awaited: the command has finished; the message stays until the learner closes it.
+    void vscode.window.showErrorMessage(`Data Labs: ${reason}`, 'Show Logs').then((choice) => {
+      if (choice) services.logger.show();
+    });
+    return undefined;
+  }
+}

@@ -1,0 +1,15 @@
+import type * as vscode from 'vscode';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { SqlLanguageClientHost } from '../languageClient/sqlLanguageClientHost';
+
+/** What a command handler may use; built once in activate(). */
+export interface CommandServices {
+  readonly context: vscode.ExtensionContext;
+  readonly logger: Logger;
+  readonly config: Config;
+  readonly sqlClient: SqlLanguageClientHost;
+}
+
+/** A command's behaviour; its id, title and category live in package.json. */
+export type CommandHandler = (services: CommandServices, ...args: unknown[]) => unknown;

@@ -1,0 +1,75 @@
+/**
+ * The extension in a real VS Code in a real browser, as a learner meets it: installed from its .vsix,
+ * with its Labs view in the activity bar, its commands in the palette and its SQL language server.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openWorkbench, type Workbench } from './harness/browser';
+import { startCodeServer, type CodeServerSession } from './harness/codeServer';
+import { e2eEnvironment } from './harness/environment';
+import { openFile, openViewContainer, runCommand, saveActiveEditor, waitFor } from './harness/workbench';
+
+const version = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+describe('Data Engineering Labs in VS Code (code-server + Chromium)', () => {
+  let session: CodeServerSession;
+  let workbench: Workbench;
+
+  before(async () => {
+    session = await startCodeServer({
+      ...e2eEnvironment(),
+      workspaceFiles: { 'queries/report.sql': 'select id, name from users where active order by name;\n' },
+      // The formatter indents by the editor's tab size for SQL, so the test sets it.
+      settings: { '[sql]': { 'editor.tabSize': 2, 'editor.detectIndentation': false } },
+    });
+    workbench = await openWorkbench(session.workspaceUrl);
+  });
+
+  after(async () => {
+    await workbench?.screenshot('last-state').catch(() => undefined);
+    await workbench?.close();
+    await session?.stop();
+  });
+
+  it('shows the Labs view, with what to do first, in the Data Labs activity-bar container', async () => {
+    const sidebar = await openViewContainer(workbench.page, 'Data Labs');
+    const labsPane = sidebar.locator('.pane', { has: workbench.page.locator('.pane-header', { hasText: 'Labs' }) });
+    await labsPane.getByText('No lab is open in this workspace yet.').waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await labsPane.getByRole('button', { name: 'Get Started' }).count(), 1);
+    await workbench.screenshot('01-labs-view');
+  });
+
+  it('activates and logs its activation time; "Data Labs: Show Logs" reveals the log', async () => {
+    const log = await waitFor('the activation line in the extension log', () => session.extensionLog(), (text) => text.includes('activated in'));
+    assert.match(log, new RegExp(`\\[info\\] Data Engineering Labs ${version.replace(/\./g, '\\.')} activated in \\d+\\.\\d\\d ms`));
+
+    await runCommand(workbench.page, 'Data Labs: Show Logs');
+    const output = workbench.page.locator('.part.panel');
+    await output.locator('.monaco-select-box, select', { hasText: 'Data Engineering Labs' }).first().waitFor({ state: 'visible', timeout: 15_000 }).catch(async () => {
+      // Newer workbenches show the channel name in an action bar instead of a select box.
+      await output.getByText('Data Engineering Labs', { exact: false }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    });
+    await output.locator('.view-lines', { hasText: 'activated in' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await workbench.screenshot('02-show-logs');
+  });
+
+  it('formats the open SQL file with "Data Labs: Format SQL" through its language server', async () => {
+    await openFile(workbench.page, 'queries/report.sql');
+    await runCommand(workbench.page, 'Data Labs: Format SQL');
+    await waitFor(
+      'the formatted text in the editor',
+      () => workbench.page.locator('.editor-instance .view-lines').first().innerText(),
+      (text) => text.replace(/\u00a0/g, ' ').startsWith('SELECT\n'),
+    );
+    await saveActiveEditor(workbench.page);
+    const saved = await waitFor(
+      'report.sql to be saved formatted',
+      () => readFileSync(join(session.workspace, 'queries', 'report.sql'), 'utf8'),
+      (text) => text.startsWith('SELECT'),
+    );
+    assert.equal(saved, 'SELECT\n  id,\n  name\nFROM\n  users\nWHERE\n  active\nORDER BY\n  name;\n');
+    await workbench.screenshot('03-format-sql');
+  });
+});

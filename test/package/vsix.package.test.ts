@@ -1,0 +1,86 @@
+/**
+ * What the .vsix carries and what it must not. Run after `npm run package` (npm test does both).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { readZip, type ZipEntry } from '../support/zip';
+
+const root = join(__dirname, '..', '..');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+const vsixPath = join(root, `${manifest.name}-${manifest.version}.vsix`);
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(join(root, dir))) return [];
+  return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)));
+}
+
+describe('the packaged .vsix', () => {
+  let entries: ZipEntry[];
+  let names: string[];
+
+  before(() => {
+    assert.ok(existsSync(vsixPath), `${vsixPath} is missing: run npm run package first`);
+    entries = readZip(vsixPath);
+    names = entries.map((entry) => entry.name);
+  });
+
+  it('holds exactly the manifest, docs, release bundles, media and walkthrough outside labs/', () => {
+    const outsideLabs = names.filter((name) => !name.startsWith('extension/labs/')).sort();
+    assert.deepEqual(outsideLabs, [
+      '[Content_Types].xml',
+      'extension.vsixmanifest',
+      'extension/LICENSE.txt',
+      'extension/changelog.md',
+      'extension/dist/cli.js',
+      'extension/dist/extension.js',
+      'extension/dist/server.js',
+      'extension/dist/sqlLanguageClient.js',
+      ...filesUnder('dist/webviews').filter((file) => file.endsWith('.js') || file.endsWith('.css')).map((file) => `extension/${file}`),
+      'extension/media/icon.png',
+      'extension/media/labs.svg',
+      'extension/package.json',
+      'extension/readme.md',
+      ...filesUnder('syntaxes').map((file) => `extension/${file}`),
+      'extension/walkthrough/checks.md',
+      'extension/walkthrough/labs-view.md',
+      'extension/walkthrough/open-lab.md',
+      'extension/walkthrough/services.md',
+    ].sort());
+  });
+
+  it('carries every lab file except the known-wrong solutions', () => {
+    const expected = filesUnder('labs').filter((file) => !/^labs\/[^/]+\/wrong\//.test(file)).map((file) => `extension/${file}`);
+    assert.deepEqual(names.filter((name) => name.startsWith('extension/labs/')).sort(), expected.sort());
+  });
+
+  it('carries no sources, tests, source maps or node_modules', () => {
+    const forbidden = names.filter((name) => /\.(ts|map)$/.test(name) || /(^|\/)(node_modules|src|test|scripts|bench|webviews|\.ci)\//.test(name.replace(/^extension\/dist\/webviews\//, '')));
+    assert.deepEqual(forbidden, []);
+  });
+
+  it('ships minified bundles with no reference to a source map', () => {
+    for (const bundle of ['extension', 'server', 'cli', 'sqlLanguageClient']) {
+      const text = entries.find((entry) => entry.name === `extension/dist/${bundle}.js`)?.read().toString('utf8') ?? '';
+      assert.ok(!text.includes('sourceMappingURL'), `${bundle}.js points to a source map`);
+      const averageLineLength = text.length / text.split('\n').length;
+      assert.ok(averageLineLength > 1000, `${bundle}.js averages ${Math.round(averageLineLength)} characters a line: not minified`);
+    }
+  });
+
+  it('keeps the language client library out of the host bundle, so activation does not load it', () => {
+    const host = entries.find((entry) => entry.name === 'extension/dist/extension.js')?.read().toString('utf8') ?? '';
+    const client = entries.find((entry) => entry.name === 'extension/dist/sqlLanguageClient.js')?.read().toString('utf8') ?? '';
+    assert.ok(client.includes('textDocument/formatting'), 'the lazy client bundle holds the LSP client');
+    assert.ok(!host.includes('textDocument/formatting'), 'the host bundle must not');
+  });
+
+  it('packages the manifest as it is in the repository', () => {
+    const packaged = JSON.parse(entries.find((entry) => entry.name === 'extension/package.json')?.read().toString('utf8') ?? '{}') as { name: string; version: string };
+    assert.equal(packaged.name, manifest.name);
+    assert.equal(packaged.version, manifest.version);
+  });
+});
