@@ -16,6 +16,7 @@ export const CHROMIUM_PATH = process.env.DELABS_CHROMIUM || '/usr/bin/chromium';
 /** Debian packages the end-to-end run needs, with why. */
 export const E2E_APT_PACKAGES = {
   chromium: 'the browser the end-to-end tests drive',
+  'fonts-liberation': 'readable text in screenshots (Chromium only recommends it)',
   'libkrb5-dev': "headers for code-server's kerberos module",
   'libsecret-1-dev': "headers for code-server's keychain module",
   'pkg-config': 'finds those headers when native modules build',
@@ -115,15 +116,16 @@ export function ensureCodeServer() {
   if (existsSync(codeServerMarker) && readFileSync(codeServerMarker, 'utf8').trim() === CODE_SERVER_VERSION) return { node, entry: codeServerEntry };
   log(`installing code-server ${CODE_SERVER_VERSION} into ${codeServerDir} (a few minutes, once)`);
   const nodeHome = node === process.execPath ? undefined : node24Home;
+  // Nothing of an outer `npm test` may leak in: its npm_config_user_agent names Node 20, and code-server's
+  // postinstall reads the Node version from it.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
   const env = {
-    ...process.env,
+    ...inherited,
     PATH: `${join(node, '..')}:${process.env.PATH}`,
     // code-server's postinstall runs npm in its own folders; npm 11 blocks install scripts unless told.
     npm_config_dangerously_allow_all_scripts: 'true',
     ...(nodeHome ? { npm_config_nodedir: nodeHome } : {}),
   };
-  delete env.npm_execpath;
-  delete env.npm_node_execpath;
   installAtomically(codeServerDir, (dir) => {
     // The system npm, run by Node 24 through PATH, so the native modules build for Node 24.
     run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', dir, `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, env });
