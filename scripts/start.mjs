@@ -60,7 +60,17 @@ async function main() {
     mkdirSync(dirname(settingsFile), { recursive: true });
     writeFileSync(
       settingsFile,
-      JSON.stringify({ 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true, 'telemetry.telemetryLevel': 'off', 'update.mode': 'none' }, null, 2),
+      JSON.stringify(
+        {
+          'workbench.startupEditor': 'none',
+          'workbench.secondarySideBar.defaultVisibility': 'hidden',
+          'chat.disableAIFeatures': true,
+          'telemetry.telemetryLevel': 'off',
+          'update.mode': 'none',
+        },
+        null,
+        2,
+      ),
     );
   }
   const port = await choosePort();

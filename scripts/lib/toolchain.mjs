@@ -70,7 +70,7 @@ export function ensureAptPackages(packages = E2E_APT_PACKAGES) {
   log(`installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update', '-q'], { env });
-  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', '-o', `Dir::Cache::archives=${archives}`, ...missing], { env });
+  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', '-o', `Dir::Cache::archives=${archives}`, '-o', 'APT::Sandbox::User=root', ...missing], { env });
 }
 
 function nodeVersion(nodePath) {

@@ -37,7 +37,7 @@ describe('Data Engineering Labs in VS Code (code-server + Chromium)', () => {
     const sidebar = await openViewContainer(workbench.page, 'Data Labs');
     const labsPane = sidebar.locator('.pane', { has: workbench.page.locator('.pane-header', { hasText: 'Labs' }) });
     await labsPane.getByText('No lab is open in this workspace yet.').waitFor({ state: 'visible', timeout: 30_000 });
-    assert.equal(await labsPane.getByRole('button', { name: 'Get Started' }).count(), 1);
+    assert.equal(await labsPane.locator('.welcome-view-content').getByRole('button', { name: 'Get Started' }).count(), 1);
     await workbench.screenshot('01-labs-view');
   });
 
@@ -55,6 +55,18 @@ describe('Data Engineering Labs in VS Code (code-server + Chromium)', () => {
     await workbench.screenshot('02-show-logs');
   });
 
+  it('opens the getting-started walkthrough from the Labs view', async () => {
+    const sidebar = await openViewContainer(workbench.page, 'Data Labs');
+    await sidebar.locator('.welcome-view-content').getByRole('button', { name: 'Get Started' }).click();
+    const editor = workbench.page.locator('.part.editor');
+    await editor.getByText('Get started with Data Engineering Labs').first().waitFor({ state: 'visible', timeout: 30_000 });
+    for (const step of ['Find the Labs view', 'Open a lab', "Start the lab's services", 'Run the checks']) {
+      await editor.getByText(step, { exact: true }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    }
+    await workbench.screenshot('03-walkthrough');
+    await workbench.page.keyboard.press('Control+W');
+  });
+
   it('formats the open SQL file with "Data Labs: Format SQL" through its language server', async () => {
     await openFile(workbench.page, 'queries/report.sql');
     await runCommand(workbench.page, 'Data Labs: Format SQL');
@@ -70,6 +82,6 @@ describe('Data Engineering Labs in VS Code (code-server + Chromium)', () => {
       (text) => text.startsWith('SELECT'),
     );
     assert.equal(saved, 'SELECT\n  id,\n  name\nFROM\n  users\nWHERE\n  active\nORDER BY\n  name;\n');
-    await workbench.screenshot('03-format-sql');
+    await workbench.screenshot('04-format-sql');
   });
 });

@@ -31,13 +31,18 @@ export async function runCommand(page: Page, label: string): Promise<void> {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
-/** Clicks an activity-bar container by its title and returns its side bar. */
+/**
+ * Shows an activity-bar container by its title and returns its side bar. Clicking the icon of the
+ * container already showing would close the side bar, so it clicks only when another one is showing.
+ */
 export async function openViewContainer(page: Page, title: string): Promise<Locator> {
+  const sidebar = page.locator('.part.sidebar');
+  const sidebarTitle = sidebar.locator('.composite.title', { hasText: title }).first();
+  if (await sidebarTitle.isVisible()) return sidebar;
   const item = page.locator(`.part.activitybar .action-item a[aria-label^="${title}"], .part.activitybar .action-item [aria-label^="${title}"]`).first();
   await item.waitFor({ state: 'visible', timeout: 30_000 });
   await item.click();
-  const sidebar = page.locator('.part.sidebar');
-  await sidebar.locator('.composite.title', { hasText: title }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await sidebarTitle.waitFor({ state: 'visible', timeout: 30_000 });
   return sidebar;
 }
 
