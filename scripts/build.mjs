@@ -5,6 +5,7 @@
 //   node scripts/build.mjs --watch    rebuild on change
 import * as esbuild from 'esbuild';
 import { readdirSync, existsSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,6 +52,11 @@ export const targets = [
   },
   {
     ...nodeTarget,
+    entryPoints: { catalog: join(root, 'src/extension/labs/catalogBundle.ts') },
+    outdir: join(root, 'dist'),
+  },
+  {
+    ...nodeTarget,
     entryPoints: { server: join(root, 'src/server/server.ts') },
     outdir: join(root, 'dist'),
   },
@@ -70,6 +76,15 @@ export const targets = [
   })),
 ];
 
+/** The lab manifest's JSON Schema, from the zod schema in src/core (its one source of truth), for editors. */
+function writeLabJsonSchema() {
+  const script = "const { labJsonSchema } = require('./src/core/labs/labSchema.ts'); process.stdout.write(JSON.stringify(labJsonSchema(), null, 2));";
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`Exporting the lab JSON Schema failed:\n${result.stderr}`);
+  writeFileSync(join(root, 'dist/lab.schema.json'), `${result.stdout}\n`);
+  console.log(`${(result.stdout.length / 1024).toFixed(1).padStart(8)} KiB  dist/lab.schema.json`);
+}
+
 async function main() {
   if (!watch) rmSync(join(root, 'dist'), { recursive: true, force: true });
   mkdirSync(join(root, 'dist'), { recursive: true });
@@ -87,6 +102,7 @@ async function main() {
     }
   }
   writeFileSync(join(root, 'dist/bundles.json'), JSON.stringify({ release, outputs }, null, 2));
+  writeLabJsonSchema();
   for (const [file, bytes] of Object.entries(outputs)) console.log(`${(bytes / 1024).toFixed(1).padStart(8)} KiB  ${file}`);
 }
 

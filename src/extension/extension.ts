@@ -1,7 +1,11 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Config } from './config';
 import { SqlLanguageClientHost } from './languageClient/sqlLanguageClientHost';
+import { LabService } from './labs/labService';
+import { resumePendingOpen } from './labs/pendingOpen';
+import { SOLUTION_SCHEME, SolutionDocumentProvider } from './labs/solutionDocuments';
 import { Logger } from './logger';
 import { LabsTreeProvider } from './views/labsTreeProvider';
 
@@ -25,10 +29,20 @@ export function activate(context: vscode.ExtensionContext): DataEngLabsApi {
   context.subscriptions.push(logger);
   try {
     const config = new Config();
-    const labsTree = new LabsTreeProvider();
+    const labService = new LabService(path.join(context.extensionPath, 'labs'), config, logger);
+    const labsTree = new LabsTreeProvider(labService);
     const sqlClient = new SqlLanguageClientHost(context, logger);
-    context.subscriptions.push(config, labsTree, sqlClient, vscode.window.registerTreeDataProvider('delabs.labs', labsTree));
-    registerCommands({ context, logger, config, sqlClient });
+    context.subscriptions.push(
+      config,
+      labService,
+      labsTree,
+      sqlClient,
+      vscode.window.registerTreeDataProvider('delabs.labs', labsTree),
+      vscode.workspace.registerTextDocumentContentProvider(SOLUTION_SCHEME, new SolutionDocumentProvider(labService)),
+    );
+    registerCommands({ context, logger, config, sqlClient, labService });
+    // After VS Code opened the folder a lab was scaffolded into, show that lab; failures are logged there.
+    void resumePendingOpen(context, labService, logger).catch((error: unknown) => logger.error('Could not reopen the lab after the folder opened', error));
 
     const activateMs = performance.now() - activateStarted;
     const activationMs = moduleMs + activateMs;

@@ -35,8 +35,10 @@ describe('the packaged .vsix', () => {
       'extension.vsixmanifest',
       'extension/LICENSE.txt',
       'extension/changelog.md',
+      'extension/dist/catalog.js',
       'extension/dist/cli.js',
       'extension/dist/extension.js',
+      'extension/dist/lab.schema.json',
       'extension/dist/server.js',
       'extension/dist/sqlLanguageClient.js',
       ...filesUnder('dist/webviews').filter((file) => file.endsWith('.js') || file.endsWith('.css')).map((file) => `extension/${file}`),
@@ -63,7 +65,7 @@ describe('the packaged .vsix', () => {
   });
 
   it('ships minified bundles with no reference to a source map', () => {
-    for (const bundle of ['extension', 'server', 'cli', 'sqlLanguageClient']) {
+    for (const bundle of ['extension', 'catalog', 'server', 'cli', 'sqlLanguageClient']) {
       const text = entries.find((entry) => entry.name === `extension/dist/${bundle}.js`)?.read().toString('utf8') ?? '';
       assert.ok(!text.includes('sourceMappingURL'), `${bundle}.js points to a source map`);
       const averageLineLength = text.length / text.split('\n').length;
@@ -76,6 +78,15 @@ describe('the packaged .vsix', () => {
     const client = entries.find((entry) => entry.name === 'extension/dist/sqlLanguageClient.js')?.read().toString('utf8') ?? '';
     assert.ok(client.includes('textDocument/formatting'), 'the lazy client bundle holds the LSP client');
     assert.ok(!host.includes('textDocument/formatting'), 'the host bundle must not');
+  });
+
+  it('keeps the lab catalog\'s parsers out of the host bundle too', () => {
+    const host = entries.find((entry) => entry.name === 'extension/dist/extension.js')?.read().toString('utf8') ?? '';
+    const catalog = entries.find((entry) => entry.name === 'extension/dist/catalog.js')?.read().toString('utf8') ?? '';
+    for (const marker of ['Implicit keys need to be on a single line', 'Unrecognized key']) {
+      assert.ok(catalog.includes(marker), `the catalog bundle holds "${marker}"`);
+      assert.ok(!host.includes(marker), `the host bundle must not hold "${marker}"`);
+    }
   });
 
   it('packages the manifest as it is in the repository', () => {

@@ -27,7 +27,6 @@ export type CommandId = (typeof COMMAND_IDS)[number];
  * two lists equal, so landing a feature means removing it here and unhiding it there.
  */
 export const PLANNED_COMMANDS: Readonly<Partial<Record<CommandId, string>>> = {
-  'delabs.lab.open': 'lab packages and the launcher',
   'delabs.checks.run': 'the check engine',
   'delabs.services.start': 'lab services',
   'delabs.services.stop': 'lab services',
@@ -36,8 +35,6 @@ export const PLANNED_COMMANDS: Readonly<Partial<Record<CommandId, string>>> = {
   'delabs.explain.compare': 'explain plans',
   'delabs.er.show': 'ER diagrams',
   'delabs.lag.show': 'the consumer-lag chart',
-  'delabs.lab.peekSolution': 'lab packages and the launcher',
-  'delabs.lab.reset': 'lab packages and the launcher',
 };
 
 /** Commands that run learner code, checks or containers: refused in Restricted Mode. */

@@ -1,14 +1,17 @@
 import * as vscode from 'vscode';
 import { COMMANDS_REQUIRING_TRUST, type CommandId } from './commandIds';
 import { formatSql } from './formatSql';
+import { openLab } from './openLab';
 import { openWalkthrough } from './openWalkthrough';
+import { peekSolution } from './peekSolution';
 import { plannedCommand } from './planned';
+import { resetLab } from './resetLab';
 import { showLogs } from './showLogs';
 import type { CommandHandler, CommandServices } from './types';
 
 /** The one place commands are registered; every id in package.json has exactly one handler here. */
 const HANDLERS: Record<CommandId, CommandHandler> = {
-  'delabs.lab.open': plannedCommand('delabs.lab.open'),
+  'delabs.lab.open': openLab,
   'delabs.checks.run': plannedCommand('delabs.checks.run'),
   'delabs.services.start': plannedCommand('delabs.services.start'),
   'delabs.services.stop': plannedCommand('delabs.services.stop'),
@@ -19,8 +22,8 @@ const HANDLERS: Record<CommandId, CommandHandler> = {
   'delabs.er.show': plannedCommand('delabs.er.show'),
   'delabs.lag.show': plannedCommand('delabs.lag.show'),
   'delabs.sql.format': formatSql,
-  'delabs.lab.peekSolution': plannedCommand('delabs.lab.peekSolution'),
-  'delabs.lab.reset': plannedCommand('delabs.lab.reset'),
+  'delabs.lab.peekSolution': peekSolution,
+  'delabs.lab.reset': resetLab,
   'delabs.walkthrough.open': openWalkthrough,
 };
 

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { SqlLanguageClientHost } from '../languageClient/sqlLanguageClientHost';
+import type { LabService } from '../labs/labService';
 
 /** What a command handler may use; built once in activate(). */
 export interface CommandServices {
@@ -9,6 +10,7 @@ export interface CommandServices {
   readonly logger: Logger;
   readonly config: Config;
   readonly sqlClient: SqlLanguageClientHost;
+  readonly labService: LabService;
 }
 
 /** A command's behaviour; its id, title and category live in package.json. */

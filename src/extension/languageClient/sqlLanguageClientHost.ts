@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
+import { requireBundle } from '../lazyBundle';
 import type { Logger } from '../logger';
 import type { SqlLanguageClient, startSqlLanguageClient } from './sqlLanguageClient';
 
@@ -45,12 +46,9 @@ export class SqlLanguageClientHost extends Disposable {
   }
 
   private async start(): Promise<SqlLanguageClient> {
-    const bundle = path.join(this.context.extensionPath, 'dist', 'sqlLanguageClient.js');
     const serverModule = path.join(this.context.extensionPath, 'dist', 'server.js');
     try {
-      // A runtime require of a separate bundle, on purpose: esbuild must not inline the client library.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { startSqlLanguageClient } = require(bundle) as SqlLanguageClientBundle;
+      const { startSqlLanguageClient } = requireBundle<SqlLanguageClientBundle>('sqlLanguageClient');
       const client = await startSqlLanguageClient(serverModule, this.logger.outputChannel);
       this.register({ dispose: () => void client.stop() });
       this.logger.info('SQL language server started');

@@ -1,26 +1,61 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
+import type { LabService } from '../labs/labService';
+import { BrokenLabNode, type ProblemNode } from './nodes/brokenLabNode';
+import { CheckNode } from './nodes/checkNode';
+import { LabNode } from './nodes/labNode';
+import { LevelNode } from './nodes/levelNode';
 
-/** A node of the Labs view. Levels, labs and checks arrive with the lab catalog. */
-export type LabsTreeNode = never;
+export type LabsTreeNode = LevelNode | LabNode | CheckNode | BrokenLabNode | ProblemNode;
 
 /**
- * The Labs view's data provider. Until labs are loaded it has no nodes, and VS Code shows the view's
- * welcome content from package.json (what to do first), which is what a learner should see then.
+ * The Labs view: the 13 levels, their labs with status and checks, and broken labs with their problems.
+ * It is rebuilt from the catalog and progress whenever either changes.
  */
 export class LabsTreeProvider extends Disposable implements vscode.TreeDataProvider<LabsTreeNode> {
   private readonly changed = this.register(new vscode.EventEmitter<LabsTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
 
+  constructor(private readonly labService: LabService) {
+    super();
+    this.register(labService.onDidChange(() => this.changed.fire(undefined)));
+  }
+
   getTreeItem(node: LabsTreeNode): vscode.TreeItem {
     return node;
   }
 
-  getChildren(): LabsTreeNode[] {
-    return [];
+  async getChildren(node?: LabsTreeNode): Promise<LabsTreeNode[]> {
+    if (node) return node.kind === 'check' ? [] : [...node.children];
+    return this.buildLevels();
   }
 
-  refresh(): void {
-    this.changed.fire(undefined);
+  private async buildLevels(): Promise<LevelNode[]> {
+    const catalog = await this.labService.getCatalog();
+    const levelNumbers = new Set(catalog.levels.map((level) => level.number));
+    const levels: LevelNode[] = [];
+    for (const level of catalog.levels) {
+      const children = [];
+      let passed = 0;
+      let anyOpened = false;
+      for (const entry of catalog.entries) {
+        if (entry.status === 'broken') {
+          if (entry.level === level.number) children.push(new BrokenLabNode(entry));
+          continue;
+        }
+        if (entry.manifest.level !== level.number) continue;
+        const state = await this.labService.stateOf(entry);
+        if (state.status === 'passed') passed += 1;
+        if (state.status !== 'not-started') anyOpened = true;
+        const checks = entry.manifest.checks.map((check) => new CheckNode(entry.manifest.id, check, state.progress?.checks?.[check.id]));
+        children.push(new LabNode(entry, state.status, checks));
+      }
+      levels.push(new LevelNode(level, children, passed, anyOpened));
+    }
+    const unplaced = catalog.entries.filter((entry) => entry.status === 'broken' && (entry.level === undefined || !levelNumbers.has(entry.level)));
+    if (unplaced.length > 0) {
+      levels.push(new LevelNode(undefined, unplaced.map((entry) => new BrokenLabNode(entry as Extract<typeof entry, { status: 'broken' }>)), 0, true));
+    }
+    return levels;
   }
 }

@@ -28,7 +28,13 @@ export async function runCommand(page: Page, label: string): Promise<void> {
     throw new Error(`The command palette has no command "${label}" (closest: "${rowLabel ?? ''}")`);
   }
   await input.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+  // The command may open a quick pick of its own at once, so wait for the palette's text to go, not the widget.
+  await waitFor(
+    `the command palette to run "${label}"`,
+    async () => (await input.isVisible()) && (await input.inputValue()) === `>${label}`,
+    (stillThere) => !stillThere,
+    10_000,
+  );
 }
 
 /**
@@ -73,4 +79,40 @@ export async function waitFor<T>(what: string, read: () => T | Promise<T>, predi
     last = await read();
   }
   return last;
+}
+
+/** Clicks a button of the modal dialog VS Code shows (showWarningMessage with modal: true, say). */
+export async function clickDialogButton(page: Page, button: string): Promise<string> {
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+  const message = ((await dialog.locator('.dialog-message-text').textContent()) ?? '').trim();
+  await dialog.getByRole('button', { name: button, exact: true }).click();
+  await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+  return message;
+}
+
+/** In an open quick pick, filters by text and picks the first row that shows it. */
+export async function pickQuickItem(page: Page, filter: string, rowText = filter): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(filter);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first();
+  await row.waitFor({ state: 'visible', timeout: 10_000 });
+  await row.click();
+}
+
+/** A row of a tree view in the side bar, by its accessible label (a tree item's label and description). */
+export function treeRow(page: Page, ariaLabel: string | RegExp): Locator {
+  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.monaco-tl-contents') }).and(page.getByRole('treeitem', { name: ariaLabel, exact: typeof ariaLabel === 'string' }));
+}
+
+/** Expands a tree row if it is collapsed. */
+export async function expandTreeRow(row: Locator): Promise<void> {
+  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+}
+
+/** The text of every notification toast now showing. */
+export async function notifications(page: Page): Promise<string[]> {
+  return page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
 }
