@@ -5,82 +5,67 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { openWorkbench, type Workbench } from './harness/browser';
-import { startCodeServer, type CodeServerSession } from './harness/codeServer';
-import { e2eEnvironment } from './harness/environment';
+import { describe, it } from 'node:test';
+import { useWorkbench } from './harness/session';
 import { openFile, openViewContainer, runCommand, saveActiveEditor, waitFor } from './harness/workbench';
 
 const version = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 describe('Data Engineering Labs in VS Code (code-server + Chromium)', () => {
-  let session: CodeServerSession;
-  let workbench: Workbench;
-
-  before(async () => {
-    session = await startCodeServer({
-      ...e2eEnvironment(),
-      workspaceFiles: { 'queries/report.sql': 'select id, name from users where active order by name;\n' },
-      // The formatter indents by the editor's tab size for SQL, so the test sets it.
-      settings: { '[sql]': { 'editor.tabSize': 2, 'editor.detectIndentation': false } },
-    });
-    workbench = await openWorkbench(session.workspaceUrl);
-  });
-
-  after(async () => {
-    await workbench?.screenshot('last-state').catch(() => undefined);
-    await workbench?.close();
-    await session?.stop();
+  const suite = useWorkbench('skeleton', {
+    workspaceFiles: { 'queries/report.sql': 'select id, name from users where active order by name;\n' },
+    // The formatter indents by the editor's tab size for SQL, so the test sets it.
+    settings: { '[sql]': { 'editor.tabSize': 2, 'editor.detectIndentation': false } },
   });
 
   it('shows the Labs view in the Data Labs activity-bar container', async () => {
-    const sidebar = await openViewContainer(workbench.page, 'Data Labs');
+    const sidebar = await openViewContainer(suite.workbench.page, 'Data Labs');
     // The container's only view: VS Code titles the side bar "Data Labs: Labs" and hides the pane header.
     await sidebar.locator('.composite.title', { hasText: 'Data Labs: Labs' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await sidebar.getByRole('treeitem', { name: /^1\. Foundational/ }).waitFor({ state: 'visible', timeout: 30_000 });
-    await workbench.screenshot('01-labs-view');
+    await suite.workbench.screenshot('01-labs-view');
   });
 
   it('activates and logs its activation time; "Data Labs: Show Logs" reveals the log', async () => {
-    const log = await waitFor('the activation line in the extension log', () => session.extensionLog(), (text) => text.includes('activated in'));
+    const log = await waitFor('the activation line in the extension log', () => suite.session.extensionLog(), (text) => text.includes('activated in'));
     assert.match(log, new RegExp(`\\[info\\] Data Engineering Labs ${version.replace(/\./g, '\\.')} activated in \\d+\\.\\d\\d ms`));
 
-    await runCommand(workbench.page, 'Data Labs: Show Logs');
-    const output = workbench.page.locator('.part.panel');
+    await runCommand(suite.workbench.page, 'Data Labs: Show Logs');
+    const output = suite.workbench.page.locator('.part.panel');
     await output.locator('.monaco-select-box, select', { hasText: 'Data Engineering Labs' }).first().waitFor({ state: 'visible', timeout: 15_000 }).catch(async () => {
       // Newer workbenches show the channel name in an action bar instead of a select box.
       await output.getByText('Data Engineering Labs', { exact: false }).first().waitFor({ state: 'visible', timeout: 15_000 });
     });
     await output.locator('.view-lines', { hasText: 'activated in' }).first().waitFor({ state: 'visible', timeout: 15_000 });
-    await workbench.screenshot('02-show-logs');
+    await suite.workbench.screenshot('02-show-logs');
   });
 
   it('opens the getting-started walkthrough with "Data Labs: Get Started"', async () => {
-    await runCommand(workbench.page, 'Data Labs: Get Started');
-    const editor = workbench.page.locator('.part.editor');
+    await runCommand(suite.workbench.page, 'Data Labs: Get Started');
+    const editor = suite.workbench.page.locator('.part.editor');
     await editor.getByText('Get started with Data Engineering Labs').first().waitFor({ state: 'visible', timeout: 30_000 });
     for (const step of ['Find the Labs view', 'Open a lab', "Start the lab's services", 'Run the checks']) {
       await editor.getByText(step, { exact: true }).first().waitFor({ state: 'visible', timeout: 10_000 });
     }
-    await workbench.screenshot('03-walkthrough');
-    await workbench.page.keyboard.press('Control+W');
+    await suite.workbench.screenshot('03-walkthrough');
+    await suite.workbench.page.keyboard.press('Control+W');
   });
 
   it('formats the open SQL file with "Data Labs: Format SQL" through its language server', async () => {
-    await openFile(workbench.page, 'queries/report.sql');
-    await runCommand(workbench.page, 'Data Labs: Format SQL');
+    await openFile(suite.workbench.page, 'queries/report.sql');
+    await runCommand(suite.workbench.page, 'Data Labs: Format SQL');
     await waitFor(
       'the formatted text in the editor',
-      () => workbench.page.locator('.editor-instance .view-lines').first().innerText(),
+      () => suite.workbench.page.locator('.editor-instance .view-lines').first().innerText(),
       (text) => text.replace(/\u00a0/g, ' ').startsWith('SELECT\n'),
     );
-    await saveActiveEditor(workbench.page);
+    await saveActiveEditor(suite.workbench.page);
     const saved = await waitFor(
       'report.sql to be saved formatted',
-      () => readFileSync(join(session.workspace, 'queries', 'report.sql'), 'utf8'),
+      () => readFileSync(join(suite.session.workspace, 'queries', 'report.sql'), 'utf8'),
       (text) => text.startsWith('SELECT'),
     );
     assert.equal(saved, 'SELECT\n  id,\n  name\nFROM\n  users\nWHERE\n  active\nORDER BY\n  name;\n');
-    await workbench.screenshot('04-format-sql');
+    await suite.workbench.screenshot('04-format-sql');
   });
 });

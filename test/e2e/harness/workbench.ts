@@ -11,16 +11,22 @@ const isMac = process.platform === 'darwin';
  * entry with exactly that label, which is how a command missing from the manifest fails a test.
  */
 export async function runCommand(page: Page, label: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${label}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
-  try {
-    await row.waitFor({ state: 'visible', timeout: 10_000 });
-  } catch {
-    await page.keyboard.press('Escape');
-    throw new Error(`The command palette has no command "${label}"`);
+  // Extensions' commands register a moment after the workbench shows (later still in an empty window),
+  // and an open palette does not refresh its list: so reopen it until the command shows, up to 30 s.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${label}`);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 3_000 });
+      break;
+    } catch {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw new Error(`The command palette has no command "${label}"`);
+    }
   }
   const rowLabel = (await row.locator('.label-name').first().textContent())?.replace(/\u00a0/g, ' ').trim();
   if (rowLabel !== label) {
@@ -85,7 +91,9 @@ export async function waitFor<T>(what: string, read: () => T | Promise<T>, predi
 export async function clickDialogButton(page: Page, button: string): Promise<string> {
   const dialog = page.locator('.monaco-dialog-box');
   await dialog.waitFor({ state: 'visible', timeout: 15_000 });
-  const message = ((await dialog.locator('.dialog-message-text').textContent()) ?? '').trim();
+  // With a detail line VS Code shows the message as the dialog's text; without one, as its detail.
+  const text = dialog.locator('.dialog-message-text');
+  const message = ((await ((await text.count()) > 0 ? text : dialog.locator('.dialog-message-detail')).first().textContent()) ?? '').trim();
   await dialog.getByRole('button', { name: button, exact: true }).click();
   await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
   return message;

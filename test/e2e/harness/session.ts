@@ -1,0 +1,45 @@
+/**
+ * The before/after of every end-to-end suite: a fresh code-server with the packaged extension, and
+ * Chromium on the URL the suite needs. The last screen is saved, whatever happened.
+ */
+import { after, before } from 'node:test';
+import { openWorkbench, type Workbench } from './browser';
+import { startCodeServer, type CodeServerOptions, type CodeServerSession } from './codeServer';
+import { e2eEnvironment } from './environment';
+
+export interface WorkbenchSession {
+  readonly session: CodeServerSession;
+  readonly workbench: Workbench;
+}
+
+/**
+ * Registers the suite's before and after hooks; read `session` and `workbench` inside tests.
+ * `url` picks what the browser opens (by default the workspace folder).
+ */
+export function useWorkbench(
+  name: string,
+  options: Omit<CodeServerOptions, 'node' | 'entry' | 'vsixPath'> = {},
+  url: (session: CodeServerSession) => string = (session) => session.workspaceUrl,
+): WorkbenchSession {
+  let session: CodeServerSession | undefined;
+  let workbench: Workbench | undefined;
+  before(async () => {
+    session = await startCodeServer({ ...e2eEnvironment(), ...options });
+    workbench = await openWorkbench(url(session));
+  });
+  after(async () => {
+    await workbench?.screenshot(`${name}-last-state`).catch(() => undefined);
+    await workbench?.close();
+    await session?.stop();
+  });
+  return {
+    get session() {
+      if (!session) throw new Error('code-server has not started');
+      return session;
+    },
+    get workbench() {
+      if (!workbench) throw new Error('the browser has not opened');
+      return workbench;
+    },
+  };
+}
