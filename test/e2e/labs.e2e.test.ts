@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { useWorkbench } from './harness/session';
-import { clickDialogButton, expandTreeRow, notifications, openViewContainer, pickQuickItem, runCommand, treeRow, waitFor } from './harness/workbench';
+import { clickDialogButton, expandTreeRow, notifications, revealTreeRow, openViewContainer, pickQuickItem, runCommand, treeRow, waitFor } from './harness/workbench';
 
 const REPO = join(__dirname, '..', '..');
 const LAB_07 = '07 PostgreSQL analytics schema (star/snowflake model)';
@@ -22,8 +22,7 @@ describe('Opening labs in VS Code (code-server + Chromium)', () => {
     for (const level of ['1. Foundational', '2. Data modeling and DBMS basics', '13. Documentation and communication']) {
       await treeRow(suite.workbench.page, new RegExp(`^${level.replace('.', '\\.')}`)).waitFor({ state: 'visible', timeout: 30_000 });
     }
-    await expandTreeRow(treeRow(suite.workbench.page, /^1\. Foundational/));
-    await treeRow(suite.workbench.page, '01 Heap-based ranking system, not started').waitFor({ state: 'visible', timeout: 15_000 });
+    await revealTreeRow(suite.workbench.page, /^1\. Foundational/, '01 Heap-based ranking system, not started');
     await suite.workbench.screenshot('labs-01-levels');
   });
 
@@ -34,9 +33,8 @@ describe('Opening labs in VS Code (code-server + Chromium)', () => {
     await pickQuickItem(suite.workbench.page, 'Heap-based', '01 Heap-based ranking system');
 
     const labDir = join(suite.session.workspace, 'labs', '01-heap-ranking');
-    await waitFor('the starter in the workspace', () => existsSync(join(labDir, 'leaderboard.py')), Boolean);
     const starterFiles = readdirSync(join(REPO, 'labs', '01-heap-ranking', 'starter'), { recursive: true }).map(String).sort();
-    for (const file of starterFiles) assert.ok(existsSync(join(labDir, file)), `${file} was not scaffolded`);
+    await waitFor('every starter file in the workspace', () => starterFiles.filter((file) => !existsSync(join(labDir, file))), (missing) => missing.length === 0);
 
     const tabs = suite.workbench.page.locator('.tabs-container .tab');
     await tabs.filter({ hasText: 'leaderboard.py' }).first().waitFor({ timeout: 15_000 });
@@ -45,7 +43,7 @@ describe('Opening labs in VS Code (code-server + Chromium)', () => {
 
     await waitFor('lab 01 in the progress file', () => readProgress().labs['heap-ranking']?.folder, (folder) => folder === 'labs/01-heap-ranking');
     await openViewContainer(suite.workbench.page, 'Data Labs');
-    await treeRow(suite.workbench.page, '01 Heap-based ranking system, in progress').waitFor({ state: 'visible', timeout: 15_000 });
+    await revealTreeRow(suite.workbench.page, /^1\. Foundational/, '01 Heap-based ranking system, in progress');
     await suite.workbench.screenshot('labs-03-lab-01-open');
 
     await suite.workbench.page.locator('.part.activitybar .action-item [aria-label^="Explorer"]').first().click();
@@ -64,8 +62,7 @@ describe('Opening labs in VS Code (code-server + Chromium)', () => {
     // The starter is copied before progress is written: wait for both.
     await waitFor('lab 07 in the progress file', () => Object.keys(readProgress().labs).sort(), (ids) => ids.join() === 'analytics-star-schema,heap-ranking');
     await openViewContainer(suite.workbench.page, 'Data Labs');
-    await expandTreeRow(treeRow(suite.workbench.page, /^2\. Data modeling and DBMS basics/));
-    await treeRow(suite.workbench.page, `${LAB_07}, in progress`).waitFor({ state: 'visible', timeout: 15_000 });
+    await revealTreeRow(suite.workbench.page, /^2\. Data modeling and DBMS basics/, `${LAB_07}, in progress`);
     await suite.workbench.screenshot('labs-05-lab-07-open');
   });
 

@@ -31,8 +31,17 @@ describe('Opening a lab with no folder open', () => {
     // It fills in its starting folder once it has read it; typing before that would be overwritten.
     const input = suite.workbench.page.locator('.quick-input-widget input.input');
     await waitFor('the folder dialog to show its starting folder', () => input.inputValue().catch(() => ''), (value) => value.startsWith('/'), 15_000);
-    await input.fill(`${chosen}/`);
-    await waitFor('the dialog to take the typed folder', () => input.inputValue(), (value) => value === `${chosen}/`, 5_000);
+    // It may still replace what was typed once more while it lists the starting folder: type until it stays.
+    await waitFor(
+      'the dialog to take the typed folder',
+      async () => {
+        if ((await input.inputValue()) !== `${chosen}/`) await input.fill(`${chosen}/`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return input.inputValue();
+      },
+      (value) => value === `${chosen}/`,
+      20_000,
+    );
     await suite.workbench.page.locator('.quick-input-widget .monaco-button', { hasText: 'Use for Labs' }).first().click();
 
     await waitFor('the starter in the chosen folder', () => existsSync(join(chosen, 'labs', '01-heap-ranking', 'leaderboard.py')), Boolean);

@@ -50,6 +50,8 @@ export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = {
   'extensions.autoUpdate': false,
   'extensions.ignoreRecommendations': true,
   'git.enabled': false,
+  // One row per folder, so a test can expand labs/ and then the lab's folder.
+  'explorer.compactFolders': false,
   'workbench.colorTheme': 'Default Dark Modern',
 };
 

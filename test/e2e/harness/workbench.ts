@@ -17,10 +17,11 @@ export async function runCommand(page: Page, label: string): Promise<void> {
   // and an open palette does not refresh its list: so reopen it until the command shows, up to 30 s.
   const deadline = Date.now() + 30_000;
   for (;;) {
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${label}`);
     try {
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      // A notification or a dialog closing can take the palette away mid-typing: retry rather than wait.
+      await input.fill(`>${label}`, { timeout: 5_000 });
       await row.waitFor({ state: 'visible', timeout: 3_000 });
       break;
     } catch {
@@ -123,4 +124,19 @@ export async function expandTreeRow(row: Locator): Promise<void> {
 /** The text of every notification toast now showing. */
 export async function notifications(page: Page): Promise<string[]> {
   return page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
+}
+
+/**
+ * Waits until a tree row shows, expanding its parent whenever the parent is collapsed: the tree may
+ * refresh (and re-render collapsed) between a click and the row appearing.
+ */
+export async function revealTreeRow(page: Page, parent: string | RegExp, row: string | RegExp, timeoutMs = 30_000): Promise<void> {
+  const target = treeRow(page, row);
+  const parentRow = treeRow(page, parent);
+  const deadline = Date.now() + timeoutMs;
+  while (!(await target.isVisible())) {
+    if (Date.now() > deadline) throw new Error(`The tree row ${String(row)} did not show under ${String(parent)} within ${timeoutMs} ms`);
+    if ((await parentRow.isVisible()) && (await parentRow.getAttribute('aria-expanded')) === 'false') await parentRow.click();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
 }
