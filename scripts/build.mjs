@@ -32,6 +32,17 @@ const common = {
   metafile: true,
 };
 
+/**
+ * mermaid is megabytes: the checks bundle and the CLI load it from its own bundle, dist/mermaid.js,
+ * instead of each carrying a copy.
+ */
+const mermaidExternal = {
+  name: 'mermaid-runtime-external',
+  setup(build) {
+    build.onResolve({ filter: /\/mermaidRuntime$/ }, () => ({ path: './mermaid.js', external: true }));
+  },
+};
+
 const nodeTarget = { ...common, platform: 'node', format: 'cjs', target: 'node18', mainFields: ['module', 'main'] };
 
 export const targets = [
@@ -57,6 +68,19 @@ export const targets = [
   },
   {
     ...nodeTarget,
+    entryPoints: { checks: join(root, 'src/extension/checks/checksBundle.ts') },
+    outdir: join(root, 'dist'),
+    // pg's optional native binding: never installed, and pg falls back to its JavaScript client.
+    external: ['pg-native'],
+    plugins: [mermaidExternal],
+  },
+  {
+    ...nodeTarget,
+    entryPoints: { mermaid: join(root, 'src/core/checks/kinds/mermaidRuntime.ts') },
+    outdir: join(root, 'dist'),
+  },
+  {
+    ...nodeTarget,
     entryPoints: { server: join(root, 'src/server/server.ts') },
     outdir: join(root, 'dist'),
   },
@@ -64,6 +88,8 @@ export const targets = [
     ...nodeTarget,
     entryPoints: { cli: join(root, 'src/cli/main.ts') },
     outdir: join(root, 'dist'),
+    external: ['pg-native'],
+    plugins: [mermaidExternal],
     banner: { js: '#!/usr/bin/env node' },
   },
   ...webviewEntries().map(({ name, entry }) => ({

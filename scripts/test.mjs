@@ -1,11 +1,12 @@
 // npm test: everything, on a fresh machine too. Installs what is missing (npm packages; Debian packages
-// when run as root, otherwise it prints what to install), then: type check, lint, unit tests, package,
-// package contents, end-to-end in the browser VS Code. Prints a summary and "N passed, N failed".
+// when run as root, otherwise it prints what to install), then: type check, lint, unit tests,
+// the check kinds against real PostgreSQL, pytest and HTTP, package, package contents, the labs'
+// verification harness, end-to-end in the browser VS Code. Prints a summary and "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureNpmDependencies, SetupError } from './lib/toolchain.mjs';
+import { ensureAptPackages, ensureNpmDependencies, LAB_APT_PACKAGES, SetupError } from './lib/toolchain.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(root, 'test-output', 'results');
@@ -25,6 +26,19 @@ function nodeTests(name, files, env = {}) {
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
   const count = (label) => Number((text.match(new RegExp(`^# ${label} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
   return { ok, passed: count('pass'), failed: count('fail') + count('cancelled') };
+}
+
+/** Every step of a full run; fewer means one that others depend on failed. */
+const EXPECTED_STEPS = 10;
+
+/** The labs' verification harness; counts proven labs as passed tests and the others as failed. */
+function labsHarness() {
+  const report = join(resultsDir, 'labs.json');
+  rmSync(report, { force: true });
+  const ok = node(['--import', 'tsx', 'test/labs/verifyLabs.ts', '--json', report]);
+  const rows = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : [];
+  const proven = rows.filter((row) => row.ok).length;
+  return { ok, passed: proven, failed: rows.length - proven || (ok ? 0 : 1) };
 }
 
 async function main() {
@@ -51,9 +65,16 @@ async function main() {
     await step('type check', () => node(['scripts/typecheck.mjs']));
     await step('lint', () => node(['node_modules/eslint/bin/eslint.js', '.']));
     await step('unit tests', () => nodeTests('unit', findTests(join(root, 'test/unit'), '.unit.test.ts')));
+    const services = await step('lab services (PostgreSQL, Python)', () => (ensureAptPackages(LAB_APT_PACKAGES), true));
+    if (services) {
+      await step('check kinds (PostgreSQL, pytest, HTTP)', () => nodeTests('checks', findTests(join(root, 'test/checks'), '.checks.test.ts')));
+    }
     const packaged = await step('package', () => node(['scripts/package.mjs']));
     if (packaged) {
       await step('package contents', () => nodeTests('package', findTests(join(root, 'test/package'), '.package.test.ts')));
+      if (services) {
+        await step('labs (verification harness)', () => labsHarness());
+      }
       await step('end-to-end (code-server + Chromium)', async () => {
         const { prepareE2e } = await import('./run-e2e.mjs');
         const env = prepareE2e({ packageFirst: false });
@@ -69,7 +90,7 @@ async function main() {
   }
   const passed = steps.reduce((sum, s) => sum + (s.passed ?? 0), 0);
   const failed = steps.reduce((sum, s) => sum + (s.failed ?? 0), 0);
-  const allOk = steps.every((s) => s.ok) && steps.length === 7;
+  const allOk = steps.every((s) => s.ok) && steps.length === EXPECTED_STEPS;
   if (!allOk && failed === 0) console.log(`not every step passed: ${steps.filter((s) => !s.ok).map((s) => s.name).join(', ') || 'some steps did not run'}`);
   console.log(`tests: ${passed} passed, ${allOk ? failed : Math.max(failed, 1)} failed`);
   process.exit(allOk ? 0 : 1);

@@ -22,6 +22,12 @@ export const E2E_APT_PACKAGES = {
   'pkg-config': 'finds those headers when native modules build',
 };
 
+/** Debian packages the labs' verification harness and the check-kind tests run their services with. */
+export const LAB_APT_PACKAGES = {
+  postgresql: 'the native PostgreSQL server the SQL labs are checked against',
+  'python3-venv': 'virtual environments for pytest and the labs\' Python packages',
+};
+
 const nodePackage = `node-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
 const node24Dir = join(CACHE_DIR, `node-${NODE24_VERSION}`);
 export const node24Home = join(node24Dir, 'node_modules', nodePackage);

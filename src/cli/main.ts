@@ -6,11 +6,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { formatSql } from '../core/sqlFormat';
 import { DEFAULT_SETTINGS, type KeywordCase } from '../core/settings';
 import packageJson from '../../package.json';
+import { CHECK_USAGE, checkCommand } from './check';
+import type { CliIO } from './io';
 
 const USAGE = `Usage: data-eng-labs <command> [options]
 
 Commands:
-  format <file.sql> [--write | --check] [--keyword-case upper|lower|preserve] [--tab-width N]
+${CHECK_USAGE}  format <file.sql> [--write | --check] [--keyword-case upper|lower|preserve] [--tab-width N]
         Print the file formatted as PostgreSQL (or rewrite it with --write).
         With --check, print nothing and exit 1 when the file is not formatted.
 
@@ -19,10 +21,7 @@ Options:
   --version    Print the version.
 `;
 
-export interface CliIO {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
+export type { CliIO } from './io';
 
 function optionValue(args: string[], name: string): string | undefined {
   const index = args.indexOf(name);
@@ -83,6 +82,7 @@ export async function runCli(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (command === 'format') return formatCommand(rest, io);
+  if (command === 'check') return checkCommand(rest, io);
   io.err(`data-eng-labs: unknown command "${command}".\n\n${USAGE}`);
   return 2;
 }

@@ -1,5 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { CheckCodeLensProvider } from './checks/checkCodeLens';
+import { CheckDiagnostics } from './checks/checkDiagnostics';
+import { CheckRunner } from './checks/checkRunner';
+import { ChecksTestController } from './checks/checksTestController';
+import { CheckStatusBar } from './checks/checkStatusBar';
+import { CheckWatcher } from './checks/checkWatcher';
 import { registerCommands } from './commands';
 import { Config } from './config';
 import { SqlLanguageClientHost } from './languageClient/sqlLanguageClientHost';
@@ -30,17 +36,26 @@ export function activate(context: vscode.ExtensionContext): DataEngLabsApi {
   try {
     const config = new Config();
     const labService = new LabService(path.join(context.extensionPath, 'labs'), config, logger);
-    const labsTree = new LabsTreeProvider(labService);
+    const checkRunner = new CheckRunner(labService, config, logger);
+    const labsTree = new LabsTreeProvider(labService, checkRunner);
+    const codeLenses = new CheckCodeLensProvider(labService, checkRunner);
     const sqlClient = new SqlLanguageClientHost(context, logger);
     context.subscriptions.push(
       config,
       labService,
+      checkRunner,
       labsTree,
+      codeLenses,
+      new ChecksTestController(labService, checkRunner, logger),
+      new CheckDiagnostics(checkRunner),
+      new CheckStatusBar(labService, checkRunner),
+      new CheckWatcher(labService, checkRunner, config, logger),
+      vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/*.{md,py,sql,yaml,yml,json,txt,java,scala}' }], codeLenses),
       sqlClient,
       vscode.window.registerTreeDataProvider('delabs.labs', labsTree),
       vscode.workspace.registerTextDocumentContentProvider(SOLUTION_SCHEME, new SolutionDocumentProvider(labService)),
     );
-    registerCommands({ context, logger, config, sqlClient, labService });
+    registerCommands({ context, logger, config, sqlClient, labService, checkRunner });
     // After VS Code opened the folder a lab was scaffolded into, show that lab; failures are logged there.
     void resumePendingOpen(context, labService, logger).catch((error: unknown) => logger.error('Could not reopen the lab after the folder opened', error));
 

@@ -36,9 +36,11 @@ describe('the packaged .vsix', () => {
       'extension/LICENSE.txt',
       'extension/changelog.md',
       'extension/dist/catalog.js',
+      'extension/dist/checks.js',
       'extension/dist/cli.js',
       'extension/dist/extension.js',
       'extension/dist/lab.schema.json',
+      'extension/dist/mermaid.js',
       'extension/dist/server.js',
       'extension/dist/sqlLanguageClient.js',
       ...filesUnder('dist/webviews').filter((file) => file.endsWith('.js') || file.endsWith('.css')).map((file) => `extension/${file}`),
@@ -65,11 +67,14 @@ describe('the packaged .vsix', () => {
   });
 
   it('ships minified bundles with no reference to a source map', () => {
-    for (const bundle of ['extension', 'catalog', 'server', 'cli', 'sqlLanguageClient']) {
+    for (const bundle of ['extension', 'catalog', 'checks', 'mermaid', 'server', 'cli', 'sqlLanguageClient']) {
       const text = entries.find((entry) => entry.name === `extension/dist/${bundle}.js`)?.read().toString('utf8') ?? '';
       assert.ok(!text.includes('sourceMappingURL'), `${bundle}.js points to a source map`);
+      // Minified code keeps no doc comments and runs long lines (multi-line strings, such as the pytest
+      // plugin the checks carry, keep their own line breaks).
       const averageLineLength = text.length / text.split('\n').length;
-      assert.ok(averageLineLength > 1000, `${bundle}.js averages ${Math.round(averageLineLength)} characters a line: not minified`);
+      assert.ok(averageLineLength > 500, `${bundle}.js averages ${Math.round(averageLineLength)} characters a line: not minified`);
+      assert.ok(!/^\s*\/\*\*$/m.test(text), `${bundle}.js keeps doc comments: not minified`);
     }
   });
 
@@ -87,6 +92,21 @@ describe('the packaged .vsix', () => {
       assert.ok(catalog.includes(marker), `the catalog bundle holds "${marker}"`);
       assert.ok(!host.includes(marker), `the host bundle must not hold "${marker}"`);
     }
+  });
+
+  it('keeps the check engine out of the host bundle, and mermaid in one bundle that the checks and the CLI share', () => {
+    const read = (bundle: string): string => entries.find((entry) => entry.name === `extension/dist/${bundle}.js`)?.read().toString('utf8') ?? '';
+    const [host, checks, cli, mermaid] = [read('extension'), read('checks'), read('cli'), read('mermaid')];
+    // pg's protocol parser and mermaid's ER grammar, by strings only they contain.
+    const pgMarker = 'received invalid response: ';
+    const mermaidMarker = 'Parse error on line';
+    assert.ok(checks.includes(pgMarker) && cli.includes(pgMarker), 'the checks bundle and the CLI hold the PostgreSQL driver');
+    assert.ok(!host.includes(pgMarker), 'the host bundle must not hold the PostgreSQL driver');
+    assert.ok(mermaid.includes(mermaidMarker), 'the mermaid bundle holds mermaid');
+    for (const [name, text] of [['extension', host], ['checks', checks], ['cli', cli]] as const) {
+      assert.ok(!text.includes(mermaidMarker), `${name}.js must not carry its own copy of mermaid`);
+    }
+    assert.ok(checks.includes('"./mermaid.js"') && cli.includes('"./mermaid.js"'), 'both load dist/mermaid.js');
   });
 
   it('packages the manifest as it is in the repository', () => {

@@ -28,6 +28,11 @@ const checkBase = {
   title: z.string().min(3).max(160).describe('What passing proves, in one sentence.'),
   hint: z.string().min(3).optional().describe('Shown to the learner when the check fails.'),
   timeoutSeconds: timeoutSeconds.optional(),
+  eventually: z
+    .boolean()
+    .optional()
+    .describe('For pipelines that settle over time: retry the check until it passes or its time limit ends, and report the last value seen.'),
+  pollSeconds: z.number().min(0.1).max(60).optional().describe('With eventually: seconds between tries (default 1).'),
 };
 
 const service = kebab.describe('A service of the lab (services[].name), never a host or port.');

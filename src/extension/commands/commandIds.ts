@@ -27,7 +27,6 @@ export type CommandId = (typeof COMMAND_IDS)[number];
  * two lists equal, so landing a feature means removing it here and unhiding it there.
  */
 export const PLANNED_COMMANDS: Readonly<Partial<Record<CommandId, string>>> = {
-  'delabs.checks.run': 'the check engine',
   'delabs.services.start': 'lab services',
   'delabs.services.stop': 'lab services',
   'delabs.services.restart': 'lab services',

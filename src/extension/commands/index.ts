@@ -6,13 +6,14 @@ import { openWalkthrough } from './openWalkthrough';
 import { peekSolution } from './peekSolution';
 import { plannedCommand } from './planned';
 import { resetLab } from './resetLab';
+import { runChecks } from './runChecks';
 import { showLogs } from './showLogs';
 import type { CommandHandler, CommandServices } from './types';
 
 /** The one place commands are registered; every id in package.json has exactly one handler here. */
 const HANDLERS: Record<CommandId, CommandHandler> = {
   'delabs.lab.open': openLab,
-  'delabs.checks.run': plannedCommand('delabs.checks.run'),
+  'delabs.checks.run': runChecks,
   'delabs.services.start': plannedCommand('delabs.services.start'),
   'delabs.services.stop': plannedCommand('delabs.services.stop'),
   'delabs.services.restart': plannedCommand('delabs.services.restart'),

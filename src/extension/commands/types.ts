@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { SqlLanguageClientHost } from '../languageClient/sqlLanguageClientHost';
+import type { CheckRunner } from '../checks/checkRunner';
 import type { LabService } from '../labs/labService';
 
 /** What a command handler may use; built once in activate(). */
@@ -11,6 +12,7 @@ export interface CommandServices {
   readonly config: Config;
   readonly sqlClient: SqlLanguageClientHost;
   readonly labService: LabService;
+  readonly checkRunner: CheckRunner;
 }
 
 /** A command's behaviour; its id, title and category live in package.json. */

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { CheckRunner } from '../checks/checkRunner';
+import type { CheckRecord } from '../../core/labs/progress';
 import { Disposable } from '../disposable';
 import type { LabService } from '../labs/labService';
 import { BrokenLabNode, type ProblemNode } from './nodes/brokenLabNode';
@@ -16,9 +18,30 @@ export class LabsTreeProvider extends Disposable implements vscode.TreeDataProvi
   private readonly changed = this.register(new vscode.EventEmitter<LabsTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly labService: LabService) {
+  /** Results of the runs in progress, shown before the run ends and is recorded. */
+  private readonly live = new Map<string, Map<string, CheckRecord>>();
+
+  constructor(
+    private readonly labService: LabService,
+    private readonly runner?: CheckRunner,
+  ) {
     super();
     this.register(labService.onDidChange(() => this.changed.fire(undefined)));
+    if (runner) {
+      this.register(runner.onDidStartRun(({ lab }) => {
+        this.live.set(lab.manifest.id, new Map());
+        this.changed.fire(undefined);
+      }));
+      this.register(runner.onDidStartCheck(() => this.changed.fire(undefined)));
+      this.register(runner.onDidFinishCheck(({ lab, result }) => {
+        this.live.get(lab.manifest.id)?.set(result.id, { outcome: result.status, at: new Date().toISOString(), message: result.message });
+        this.changed.fire(undefined);
+      }));
+      this.register(runner.onDidEndRun(({ lab }) => {
+        this.live.delete(lab.manifest.id);
+        this.changed.fire(undefined);
+      }));
+    }
   }
 
   getTreeItem(node: LabsTreeNode): vscode.TreeItem {
@@ -47,7 +70,11 @@ export class LabsTreeProvider extends Disposable implements vscode.TreeDataProvi
         const state = await this.labService.stateOf(entry);
         if (state.status === 'passed') passed += 1;
         if (state.status !== 'not-started') anyOpened = true;
-        const checks = entry.manifest.checks.map((check) => new CheckNode(entry.manifest.id, check, state.progress?.checks?.[check.id]));
+        const live = this.live.get(entry.manifest.id);
+        const running = this.runner?.runningCheck(entry.manifest.id);
+        const checks = entry.manifest.checks.map(
+          (check) => new CheckNode(entry.manifest.id, check, live?.get(check.id) ?? state.progress?.checks?.[check.id], running === check.id),
+        );
         children.push(new LabNode(entry, state.status, checks));
       }
       levels.push(new LevelNode(level, children, passed, anyOpened));

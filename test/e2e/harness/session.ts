@@ -7,6 +7,8 @@ import { openWorkbench, type Workbench } from './browser';
 import { startCodeServer, type CodeServerOptions, type CodeServerSession } from './codeServer';
 import { e2eEnvironment } from './environment';
 
+type SuiteOptions = Omit<CodeServerOptions, 'node' | 'entry' | 'vsixPath'>;
+
 export interface WorkbenchSession {
   readonly session: CodeServerSession;
   readonly workbench: Workbench;
@@ -14,17 +16,18 @@ export interface WorkbenchSession {
 
 /**
  * Registers the suite's before and after hooks; read `session` and `workbench` inside tests.
- * `url` picks what the browser opens (by default the workspace folder).
+ * `options` may be computed first (a Python interpreter to install, say); `url` picks what the browser
+ * opens (by default the workspace folder).
  */
 export function useWorkbench(
   name: string,
-  options: Omit<CodeServerOptions, 'node' | 'entry' | 'vsixPath'> = {},
+  options: SuiteOptions | (() => Promise<SuiteOptions>) = {},
   url: (session: CodeServerSession) => string = (session) => session.workspaceUrl,
 ): WorkbenchSession {
   let session: CodeServerSession | undefined;
   let workbench: Workbench | undefined;
   before(async () => {
-    session = await startCodeServer({ ...e2eEnvironment(), ...options });
+    session = await startCodeServer({ ...e2eEnvironment(), ...(typeof options === 'function' ? await options() : options) });
     workbench = await openWorkbench(url(session));
   });
   after(async () => {

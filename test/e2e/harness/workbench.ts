@@ -135,8 +135,12 @@ export async function revealTreeRow(page: Page, parent: string | RegExp, row: st
   const parentRow = treeRow(page, parent);
   const deadline = Date.now() + timeoutMs;
   while (!(await target.isVisible())) {
-    if (Date.now() > deadline) throw new Error(`The tree row ${String(row)} did not show under ${String(parent)} within ${timeoutMs} ms`);
-    if ((await parentRow.isVisible()) && (await parentRow.getAttribute('aria-expanded')) === 'false') await parentRow.click();
+    if (Date.now() > deadline) {
+      const rows = await page.locator('.part.sidebar .monaco-list-row').evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label')));
+      throw new Error(`The tree row ${String(row)} did not show under ${String(parent)} within ${timeoutMs} ms; the rows showing: ${JSON.stringify(rows)}`);
+    }
+    // The twistie, not the row: a click on a row may open its item (a test's file) instead of expanding it.
+    if ((await parentRow.isVisible()) && (await parentRow.getAttribute('aria-expanded')) === 'false') await parentRow.locator('.monaco-tl-twistie').first().click();
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
 }

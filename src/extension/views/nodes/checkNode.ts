@@ -11,14 +11,22 @@ const OUTCOME = {
 /** One check of a lab, with its last outcome (or "not run"). */
 export class CheckNode extends vscode.TreeItem {
   readonly kind = 'check';
+  /** The lab commands (Run Checks) read it from the node. */
+  readonly labId: string;
 
-  constructor(labId: string, check: CheckDefinition, record: CheckRecord | undefined) {
+  constructor(labId: string, check: CheckDefinition, record: CheckRecord | undefined, running = false) {
     super(check.title, vscode.TreeItemCollapsibleState.None);
     const look = record ? OUTCOME[record.outcome] : undefined;
     this.id = `check:${labId}:${check.id}`;
-    this.description = look ? look.text : 'not run';
-    this.iconPath = look ? new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color)) : new vscode.ThemeIcon('circle-outline');
+    this.labId = labId;
+    this.description = running ? 'running' : look ? look.text : 'not run';
+    this.iconPath = running
+      ? new vscode.ThemeIcon('loading~spin')
+      : look
+        ? new vscode.ThemeIcon(look.icon, new vscode.ThemeColor(look.color))
+        : new vscode.ThemeIcon('circle-outline');
     this.tooltip = new vscode.MarkdownString().appendMarkdown(`\`${check.id}\` · ${check.kind}\n\n`).appendText(record?.message ?? check.title);
     this.contextValue = 'check';
+    this.accessibilityInformation = { label: `${check.title}, ${String(this.description)}` };
   }
 }

@@ -1,0 +1,242 @@
+/**
+ * The verification harness: proves every lab's checks honest, with real services run natively.
+ *
+ * For each lab under labs/: scaffold the starter into a temporary folder and run its checks (at least
+ * one must fail, as a failure, not "could not run"); lay the solution over a fresh starter and run them
+ * `--repeat` times (all must pass every time, so a flaky check is caught here); lay each wrong/<mistake>
+ * over a fresh starter (at least one check must fail); and run the command-line checker on the starter
+ * and the solution, which must give the same verdicts. Prints a table and exits 1 unless every lab is
+ * proven. A lab whose services cannot run here is listed with the reason, never skipped.
+ *
+ *   node --import tsx test/labs/verifyLabs.ts [--lab <number|id>] [--repeat N] [--json <file>]
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { checkLab } from '../../src/core/checks/checkLab';
+import { serviceEnvVar } from '../../src/core/checks/resolver';
+import type { CheckResult } from '../../src/core/checks/types';
+import { loadCatalog, type Lab } from '../../src/core/labs/catalog';
+import { formatProblem } from '../../src/core/labs/problemFormat';
+import type { ServiceDefinition } from '../../src/core/labs/labSchema';
+import { startNativePostgres, type NativePostgres } from '../support/nativePostgres';
+import { ensureCheckPython } from '../support/nativePython';
+
+const REPO = join(__dirname, '..', '..');
+const LABS = join(REPO, 'labs');
+
+interface Row {
+  readonly lab: string;
+  readonly checks: number;
+  starter: string;
+  solution: string;
+  wrong: string;
+  cli: string;
+  seconds: number;
+  ok: boolean;
+  readonly problems: string[];
+}
+
+interface Options {
+  readonly only?: string;
+  readonly repeat: number;
+  readonly json?: string;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const value = (name: string): string | undefined => {
+    const index = argv.indexOf(name);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  const repeat = Number(value('--repeat') ?? process.env.DELABS_VERIFY_REPEAT ?? 3);
+  const only = value('--lab');
+  const json = value('--json');
+  return { repeat: Number.isInteger(repeat) && repeat >= 1 ? repeat : 3, ...(only ? { only } : {}), ...(json ? { json } : {}) };
+}
+
+/** A fresh copy of the starter, with `overlay` (solution/ or wrong/x/) laid over it. */
+function workspaceFor(lab: Lab, overlay?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `delabs-verify-${lab.manifest.id}-`));
+  cpSync(join(lab.dir, 'starter'), dir, { recursive: true });
+  if (overlay) cpSync(join(lab.dir, overlay), dir, { recursive: true });
+  return dir;
+}
+
+function tally(results: readonly CheckResult[]): { passed: number; failed: number; couldNotRun: CheckResult[] } {
+  return {
+    passed: results.filter((result) => result.status === 'passed').length,
+    failed: results.filter((result) => result.status === 'failed').length,
+    couldNotRun: results.filter((result) => result.status === 'could-not-run'),
+  };
+}
+
+/** Why the lab's services cannot run here, or undefined when they all can. */
+function unsupportedServices(services: readonly ServiceDefinition[]): string | undefined {
+  const missing = services.filter((service) => service.kind !== 'postgres');
+  if (missing.length === 0) return undefined;
+  return `no native ${missing.map((service) => `${service.kind} (service "${service.name}")`).join(', ')} in this harness yet`;
+}
+
+/** The command-line checker's verdicts on a folder, by check id. */
+function cliVerdicts(lab: Lab, dir: string, env: NodeJS.ProcessEnv, python: string): Record<string, string> | string {
+  const cli = join(REPO, 'dist', 'cli.js');
+  const result = spawnSync(process.execPath, [cli, 'check', lab.manifest.id, '--dir', dir, '--json', '--labs', LABS, '--python', python], {
+    encoding: 'utf8',
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  try {
+    const parsed = JSON.parse(result.stdout) as { results: CheckResult[] };
+    return Object.fromEntries(parsed.results.map((entry) => [entry.id, entry.status]));
+  } catch {
+    return `the CLI printed no JSON (exit ${String(result.status)}): ${result.stderr.trim().slice(0, 300)}`;
+  }
+}
+
+function sameVerdicts(inProcess: readonly CheckResult[], cli: Record<string, string> | string): string | undefined {
+  if (typeof cli === 'string') return cli;
+  const differing = inProcess.filter((result) => cli[result.id] !== result.status);
+  if (differing.length === 0 && Object.keys(cli).length === inProcess.length) return undefined;
+  return `the CLI disagrees on ${differing.map((result) => `${result.id} (engine ${result.status}, CLI ${cli[result.id] ?? 'missing'})`).join(', ')}`;
+}
+
+async function verifyLab(lab: Lab, options: Options, postgres: NativePostgres | undefined, postgresProblem: string | undefined): Promise<Row> {
+  const started = Date.now();
+  const row: Row = { lab: lab.folder, checks: lab.manifest.checks.length, starter: '-', solution: '-', wrong: '-', cli: '-', seconds: 0, ok: false, problems: [] };
+  const unsupported = unsupportedServices(lab.manifest.services) ?? (lab.manifest.services.length > 0 && !postgres ? postgresProblem : undefined);
+  if (unsupported) {
+    row.problems.push(`not verified: ${unsupported}`);
+    row.seconds = (Date.now() - started) / 1000;
+    return row;
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const service of lab.manifest.services) {
+    if (service.kind === 'postgres' && postgres) env[serviceEnvVar(service.name)] = postgres.url(service.database ?? 'postgres');
+  }
+  const requirements = lab.manifest.python ? [join(lab.dir, 'starter', lab.manifest.python.requirements)] : [];
+  const python = await ensureCheckPython(requirements);
+  const run = (dir: string): Promise<readonly CheckResult[]> => checkLab({ lab, workDir: dir, python, env, defaultTimeoutSeconds: 60 }).then((result) => result.results);
+  const couldNotRun = (label: string, results: readonly CheckResult[]): void => {
+    for (const result of tally(results).couldNotRun) row.problems.push(`${label}: ${result.id} ${result.message}`);
+  };
+  const folders: string[] = [];
+  try {
+    // The starter: something must fail, as a failure.
+    const starterDir = workspaceFor(lab);
+    folders.push(starterDir);
+    const starter = await run(starterDir);
+    const starterTally = tally(starter);
+    row.starter = `${starterTally.failed}/${starter.length} fail`;
+    couldNotRun('starter', starter);
+    if (starterTally.failed === 0) row.problems.push('starter: no check fails on the starter');
+    const starterCli = sameVerdicts(starter, cliVerdicts(lab, starterDir, env, python));
+
+    // The solution, repeated: everything must pass every time.
+    const solutionDir = workspaceFor(lab, 'solution');
+    folders.push(solutionDir);
+    let cleanRuns = 0;
+    let solution: readonly CheckResult[] = [];
+    for (let attempt = 1; attempt <= options.repeat; attempt += 1) {
+      solution = await run(solutionDir);
+      const failing = solution.filter((result) => result.status !== 'passed');
+      if (failing.length === 0) cleanRuns += 1;
+      for (const result of failing) row.problems.push(`solution run ${attempt}: ${result.id} ${result.status}: ${result.message}`);
+    }
+    row.solution = `${tally(solution).passed}/${solution.length} pass ×${cleanRuns}/${options.repeat}`;
+    const solutionCli = sameVerdicts(solution, cliVerdicts(lab, solutionDir, env, python));
+    row.cli = starterCli === undefined && solutionCli === undefined ? 'same' : 'differs';
+    if (starterCli) row.problems.push(`CLI on the starter: ${starterCli}`);
+    if (solutionCli) row.problems.push(`CLI on the solution: ${solutionCli}`);
+
+    // Each known-wrong solution must be caught.
+    const wrongRoot = join(lab.dir, 'wrong');
+    const mistakes = existsSync(wrongRoot) ? readdirSync(wrongRoot, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort() : [];
+    let caught = 0;
+    for (const mistake of mistakes) {
+      const dir = workspaceFor(lab, join('wrong', mistake));
+      folders.push(dir);
+      const results = await run(dir);
+      couldNotRun(`wrong/${mistake}`, results);
+      const failed = results.filter((result) => result.status === 'failed').map((result) => result.id);
+      if (failed.length > 0) caught += 1;
+      else row.problems.push(`wrong/${mistake}: no check fails`);
+    }
+    row.wrong = mistakes.length === 0 ? 'none' : `${caught}/${mistakes.length} caught`;
+    if (mistakes.length === 0) row.problems.push('no wrong/ solutions: every lab needs at least one');
+  } finally {
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  }
+  row.seconds = (Date.now() - started) / 1000;
+  row.ok = row.problems.length === 0;
+  return row;
+}
+
+function table(rows: readonly Row[]): string {
+  const header = ['lab', 'checks', 'starter', 'solution', 'wrong', 'CLI', 'seconds', 'verdict'];
+  const cells = rows.map((row) => [row.lab, String(row.checks), row.starter, row.solution, row.wrong, row.cli, row.seconds.toFixed(1), row.ok ? 'proven' : 'NOT PROVEN']);
+  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column]?.length ?? 0)));
+  const line = (values: readonly string[]): string => values.map((value, column) => value.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  if (!existsSync(join(REPO, 'dist', 'cli.js'))) {
+    const build = spawnSync(process.execPath, [join(REPO, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('the build failed, so the CLI cannot be compared');
+  }
+  const catalog = await loadCatalog(LABS);
+  const rows: Row[] = [];
+  for (const problem of catalog.problems) console.log(`levels.yaml: ${formatProblem(problem)}`);
+  const entries = catalog.entries.filter((entry) => {
+    if (!options.only) return true;
+    return entry.folder === options.only || (entry.status === 'ok' && (entry.manifest.id === options.only || String(entry.manifest.number) === options.only.replace(/^0/, '')));
+  });
+  if (entries.length === 0) throw new Error(`no lab matches ${options.only ?? '(all)'}`);
+
+  const needsPostgres = entries.some((entry) => entry.status === 'ok' && entry.manifest.services.some((service) => service.kind === 'postgres'));
+  let postgres: NativePostgres | undefined;
+  let postgresProblem: string | undefined;
+  if (needsPostgres) {
+    try {
+      postgres = await startNativePostgres();
+      console.log(`native PostgreSQL on 127.0.0.1:${postgres.port}`);
+    } catch (error) {
+      postgresProblem = `PostgreSQL cannot run here: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  try {
+    for (const entry of entries) {
+      if (entry.status === 'broken') {
+        rows.push({ lab: entry.folder, checks: 0, starter: '-', solution: '-', wrong: '-', cli: '-', seconds: 0, ok: false, problems: entry.problems.map(formatProblem) });
+        continue;
+      }
+      process.stdout.write(`verifying ${entry.folder} ...\n`);
+      rows.push(await verifyLab(entry, options, postgres, postgresProblem));
+    }
+  } finally {
+    await postgres?.stop();
+  }
+  console.log(`\n${table(rows)}\n`);
+  for (const row of rows.filter((candidate) => candidate.problems.length > 0)) {
+    console.log(`${row.lab}:\n${row.problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+  const proven = rows.filter((row) => row.ok).length;
+  console.log(`labs: ${proven} proven, ${rows.length - proven} not proven (solution runs: ${options.repeat} each)`);
+  if (options.json) {
+    mkdirSync(dirname(options.json), { recursive: true });
+    writeFileSync(options.json, `${JSON.stringify(rows, null, 2)}\n`);
+  }
+  return proven === rows.length ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`verify-labs: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);
