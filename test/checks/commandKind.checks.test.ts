@@ -7,28 +7,15 @@ import { after, describe, it } from 'node:test';
 import { runLabChecks } from '../../src/core/checks/engine';
 import { runCommandCheck } from '../../src/core/checks/kinds/command';
 import { runProcess } from '../../src/core/checks/process';
-import { CouldNotRunError, type CheckResult } from '../../src/core/checks/types';
-import { labSchema, type LabManifest } from '../../src/core/labs/labSchema';
+import type { CheckResult } from '../../src/core/checks/types';
+import type { LabManifest } from '../../src/core/labs/labSchema';
+import { kindTestLab, NO_SERVICES } from '../support/checkFixture';
 
 const scratch = mkdtempSync(join(tmpdir(), 'delabs-command-kind-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 function manifest(checks: unknown[]): LabManifest {
-  return labSchema.parse({
-    schemaVersion: 1,
-    id: 'command-lab',
-    number: 1,
-    level: 1,
-    title: 'Command lab',
-    summary: 'A lab for the command kind tests.',
-    skills: ['testing'],
-    estimatedMinutes: 10,
-    languages: ['python'],
-    prerequisites: [],
-    services: [],
-    scaffold: { open: ['report.py'] },
-    checks,
-  });
+  return kindTestLab('command', checks, { scaffold: { open: ['report.py'] } });
 }
 
 const commandCheck = (id: string, run: string[], expect: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -46,7 +33,7 @@ async function run(lab: LabManifest, workDir: string, python = 'python3'): Promi
     labPackageDir: join(scratch, 'package'),
     workDir,
     python,
-    resolver: { resolve: () => Promise.reject(new CouldNotRunError('no services in these tests')) },
+    resolver: NO_SERVICES,
     kinds: { command: runCommandCheck },
     defaultTimeoutSeconds: 20,
   });

@@ -1,47 +1,20 @@
 /** The file kind: exists, parses (JSON, YAML, CSV with line and column), contains, matches; and lab 05's pattern. */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { parse } from 'yaml';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { runLabChecks } from '../../src/core/checks/engine';
 import { findCsvProblem, findJsonProblem, findYamlProblem, runFileCheck } from '../../src/core/checks/kinds/file';
-import { CouldNotRunError, type CheckResult } from '../../src/core/checks/types';
-import { labSchema, type LabManifest } from '../../src/core/labs/labSchema';
-import { REPO_ROOT } from '../support/labFixture';
+import type { CheckResult } from '../../src/core/checks/types';
+import type { LabManifest } from '../../src/core/labs/labSchema';
+import { kindTestLab, NO_SERVICES, realLab, scratchFolders } from '../support/checkFixture';
 
-const scratch = mkdtempSync(join(tmpdir(), 'delabs-file-kind-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
-
-let counter = 0;
-function workDir(files: Readonly<Record<string, string>>): string {
-  counter += 1;
-  const dir = join(scratch, `w${counter}`);
-  mkdirSync(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+const scratchRoot = scratchFolders('delabs-file-kind-');
+const scratch = scratchRoot.root;
+const workDir = (files: Readonly<Record<string, string>>): string => scratchRoot.folder(files);
 
 function manifest(checks: unknown[]): LabManifest {
-  return labSchema.parse({
-    schemaVersion: 1,
-    id: 'file-lab',
-    number: 1,
-    level: 1,
-    title: 'File lab',
-    summary: 'A lab for the file kind tests.',
-    skills: ['testing'],
-    estimatedMinutes: 10,
-    languages: ['yaml'],
-    prerequisites: [],
-    services: [],
-    scaffold: { open: ['config.json'] },
-    checks,
-  });
+  return kindTestLab('file', checks, { languages: ['yaml'], scaffold: { open: ['config.json'] } });
 }
 
 const fileCheck = (id: string, path: string, expect: Record<string, unknown>): Record<string, unknown> => ({ id, title: `check ${id}`, kind: 'file', path, expect });
@@ -52,7 +25,7 @@ async function run(lab: LabManifest, dir: string): Promise<Array<Record<string, 
     labPackageDir: join(scratch, 'package'),
     workDir: dir,
     python: 'python3',
-    resolver: { resolve: () => Promise.reject(new CouldNotRunError('no services in these tests')) },
+    resolver: NO_SERVICES,
     kinds: { file: runFileCheck },
     defaultTimeoutSeconds: 10,
   });
@@ -178,14 +151,12 @@ describe('file checks', () => {
   });
 
   it("holds lab 05's functional-dependencies check: the solution passes, the starter and a wrong answer fail", async () => {
-    const labDir = join(REPO_ROOT, 'labs', '05-normalization-er');
-    const lab = labSchema.parse(parse(readFileSync(join(labDir, 'lab.yaml'), 'utf8')));
+    const { manifest: lab, dir: labDir } = realLab('05-normalization-er');
     const check = lab.checks.find((candidate) => candidate.id === 'functional-dependencies');
     assert.ok(check?.kind === 'file');
     const only = { ...lab, checks: [check] };
     const statusWith = async (layers: readonly string[]): Promise<unknown> => {
-      counter += 1;
-      const dir = join(scratch, `lab05-${counter}`);
+      const dir = workDir({});
       for (const layer of layers) cpSync(join(labDir, layer), dir, { recursive: true });
       return (await run(only, dir)).map(({ status }) => status);
     };

@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { runLabChecks } from '../../src/core/checks/engine';
 import { jsonEqual, parseJsonPath, runHttpCheck } from '../../src/core/checks/kinds/http';
 import type { CheckResult, ServiceEndpoint, ServiceResolver } from '../../src/core/checks/types';
-import { labSchema, type LabManifest } from '../../src/core/labs/labSchema';
+import type { LabManifest } from '../../src/core/labs/labSchema';
+import { kindTestLab } from '../support/checkFixture';
 
 const TOP = { players: [{ name: 'ann', score: 90 }, { name: 'bob', score: 80 }], count: 2, 'odd key': true };
 const BIG = { rows: Array.from({ length: 100 }, (_, id) => ({ id, label: `row ${id}` })) };
@@ -20,23 +21,12 @@ function close(server: Server): Promise<void> {
 }
 
 function manifest(checks: unknown[]): LabManifest {
-  return labSchema.parse({
-    schemaVersion: 1,
-    id: 'http-lab',
-    number: 1,
-    level: 1,
-    title: 'HTTP lab',
-    summary: 'A lab for the http kind tests.',
-    skills: ['testing'],
-    estimatedMinutes: 10,
-    languages: ['python'],
-    prerequisites: [],
+  return kindTestLab('http', checks, {
     services: [
       { name: 'api', kind: 'http' },
       { name: 'db', kind: 'postgres', database: 'shop' },
     ],
     scaffold: { open: ['app.py'] },
-    checks,
   });
 }
 

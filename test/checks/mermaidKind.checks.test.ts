@@ -1,44 +1,20 @@
 /** The mermaid kind with the real mermaid parser: lab 05's ER diagram, flowcharts, parse errors at file lines, other diagram kinds. */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { parse } from 'yaml';
+import { describe, it } from 'node:test';
 import { runLabChecks } from '../../src/core/checks/engine';
 import { runMermaidCheck } from '../../src/core/checks/kinds/mermaid';
-import { CouldNotRunError, type CheckResult } from '../../src/core/checks/types';
-import { labSchema, type LabManifest } from '../../src/core/labs/labSchema';
-import { REPO_ROOT } from '../support/labFixture';
+import type { CheckResult } from '../../src/core/checks/types';
+import type { LabManifest } from '../../src/core/labs/labSchema';
+import { kindTestLab, NO_SERVICES, realLab, scratchFolders } from '../support/checkFixture';
 
-const scratch = mkdtempSync(join(tmpdir(), 'delabs-mermaid-kind-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
-
-let counter = 0;
-function workDir(files: Readonly<Record<string, string>>): string {
-  counter += 1;
-  const dir = join(scratch, `w${counter}`);
-  mkdirSync(dir);
-  for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
-  return dir;
-}
+const scratchRoot = scratchFolders('delabs-mermaid-kind-');
+const scratch = scratchRoot.root;
+const workDir = (files: Readonly<Record<string, string>>): string => scratchRoot.folder(files);
 
 function manifest(checks: unknown[]): LabManifest {
-  return labSchema.parse({
-    schemaVersion: 1,
-    id: 'mermaid-lab',
-    number: 1,
-    level: 1,
-    title: 'Mermaid lab',
-    summary: 'A lab for the mermaid kind tests.',
-    skills: ['testing'],
-    estimatedMinutes: 10,
-    languages: ['markdown'],
-    prerequisites: [],
-    services: [],
-    scaffold: { open: ['model.md'] },
-    checks,
-  });
+  return kindTestLab('mermaid', checks, { languages: ['markdown'], scaffold: { open: ['model.md'] } });
 }
 
 const mermaidCheck = (id: string, path: string, diagram: string, expect?: Record<string, unknown>): Record<string, unknown> => ({
@@ -56,7 +32,7 @@ async function run(lab: LabManifest, dir: string): Promise<Array<Record<string, 
     labPackageDir: join(scratch, 'package'),
     workDir: dir,
     python: 'python3',
-    resolver: { resolve: () => Promise.reject(new CouldNotRunError('no services in these tests')) },
+    resolver: NO_SERVICES,
     kinds: { mermaid: runMermaidCheck },
     defaultTimeoutSeconds: 60,
   });
@@ -64,13 +40,11 @@ async function run(lab: LabManifest, dir: string): Promise<Array<Record<string, 
 }
 
 describe("lab 05's er-diagram check", () => {
-  const labDir = join(REPO_ROOT, 'labs', '05-normalization-er');
-  const lab = labSchema.parse(parse(readFileSync(join(labDir, 'lab.yaml'), 'utf8')));
+  const { manifest: lab, dir: labDir } = realLab('05-normalization-er');
   const check = lab.checks.find((candidate) => candidate.id === 'er-diagram');
   const only: LabManifest = { ...lab, checks: check ? [check] : [] };
   const withLayers = (layers: readonly string[]): string => {
-    counter += 1;
-    const dir = join(scratch, `lab05-${counter}`);
+    const dir = workDir({});
     for (const layer of layers) cpSync(join(labDir, layer), dir, { recursive: true });
     return dir;
   };

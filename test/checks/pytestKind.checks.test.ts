@@ -8,12 +8,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parse } from 'yaml';
 import { runLabChecks } from '../../src/core/checks/engine';
 import { runPytestCheck } from '../../src/core/checks/kinds/pytest';
-import { CouldNotRunError, type CheckResult } from '../../src/core/checks/types';
-import { labSchema, type LabManifest } from '../../src/core/labs/labSchema';
-import { REPO_ROOT } from '../support/labFixture';
+import type { CheckResult } from '../../src/core/checks/types';
+import type { LabManifest } from '../../src/core/labs/labSchema';
+import { kindTestLab, NO_SERVICES, realLab } from '../support/checkFixture';
 import { ensureCheckPython } from '../support/nativePython';
 
 const scratch = mkdtempSync(join(tmpdir(), 'delabs-pytest-kind-'));
@@ -36,22 +35,7 @@ function folder(files: Readonly<Record<string, string>>): string {
 }
 
 function manifest(checks: unknown[], extra: Record<string, unknown> = {}): LabManifest {
-  return labSchema.parse({
-    schemaVersion: 1,
-    id: 'pytest-lab',
-    number: 1,
-    level: 1,
-    title: 'Pytest lab',
-    summary: 'A lab for the pytest kind tests.',
-    skills: ['testing'],
-    estimatedMinutes: 10,
-    languages: ['python'],
-    prerequisites: [],
-    services: [],
-    scaffold: { open: ['board.py'] },
-    checks,
-    ...extra,
-  });
+  return kindTestLab('pytest', checks, { scaffold: { open: ['board.py'] }, ...extra });
 }
 
 const pytestCheck = (id: string, test: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -69,7 +53,7 @@ async function run(lab: LabManifest, labPackageDir: string, workDir: string, pyt
     labPackageDir,
     workDir,
     python,
-    resolver: { resolve: () => Promise.reject(new CouldNotRunError('no services in these tests')) },
+    resolver: NO_SERVICES,
     kinds: { pytest: runPytestCheck },
     defaultTimeoutSeconds,
   });
@@ -345,7 +329,7 @@ def wait():
       labPackageDir: labDir,
       workDir,
       python,
-      resolver: { resolve: () => Promise.reject(new CouldNotRunError('no services in these tests')) },
+      resolver: NO_SERVICES,
       kinds: { pytest: runPytestCheck },
       defaultTimeoutSeconds: 30,
       signal: controller.signal,
@@ -405,8 +389,7 @@ def wait():
 });
 
 describe('lab 01 (heap-ranking) pytest checks', () => {
-  const labDir = join(REPO_ROOT, 'labs', '01-heap-ranking');
-  const lab = labSchema.parse(parse(readFileSync(join(labDir, 'lab.yaml'), 'utf8')));
+  const { manifest: lab, dir: labDir } = realLab('01-heap-ranking');
   let python = '';
   before(async () => {
     python = await ensureCheckPython([join(labDir, 'starter', lab.python?.requirements ?? 'requirements.txt')]);

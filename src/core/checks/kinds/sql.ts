@@ -3,11 +3,11 @@
  * and compares its result with the manifest's expectation: a single value, a row count, or rows in any
  * order (or in order). Values compare as PostgreSQL's text, numbers by value: 12.5 equals '12.50'.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { outcome, type CheckContext, type CheckOf, type KindOutcome, type KindRunner, type SourceLocation } from '../types';
 import { clientFor, describePostgresError, hiddenQueryFailure, postgresErrorOf, queryText, type TextResult } from '../postgres/connection';
 import { locateInStatement, splitSqlStatements, type SqlStatement } from '../postgres/statements';
+import { readIfExists } from '../readIfExists';
 
 /** A value as a lab.yaml writes it. */
 export type ExpectedValue = string | number | boolean | null;
@@ -142,14 +142,6 @@ export function compareResult(expect: SqlExpect, result: TextResult, ordered: bo
   return outcome.passed(`the query returned the ${plural(rows.length, 'expected row')}${ordered ? ' in order' : ''}.`);
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
 
 /** The learner's query: the last statement of their file, or the verdict when there is none. */
 async function learnerQuery(file: string, context: CheckContext): Promise<{ source: string; statement: SqlStatement } | KindOutcome> {

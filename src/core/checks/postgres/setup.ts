@@ -4,7 +4,6 @@
  * learner's file fails every check on the service and names the file and line; an error in the lab's
  * own file is the lab's bug.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from 'pg';
 import type { SetupRunner } from '../engine';
@@ -21,6 +20,7 @@ import {
   quoteIdentifier,
 } from './connection';
 import { locateInStatement, splitSqlStatements } from './statements';
+import { readIfExists } from '../readIfExists';
 
 /** SQLSTATE classes and codes by which the lab's data fails to fit the learner's tables. */
 const LEARNER_SHAPED = /^(22|23|42P01|42703|42804|42883|3F000)/;
@@ -81,14 +81,6 @@ function setupFile(entry: string, context: CheckContext): SetupFile {
   return { shown, absolute: join(context.workDir, shown), fromLab: false };
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
 
 /** Runs one setup file on a fresh connection. Undefined when it ran through, else the verdict for the service's checks. */
 async function runSetupFile(file: SetupFile, endpoint: PostgresEndpoint, serviceName: string, context: CheckContext, afterLearnerFile: boolean): Promise<KindOutcome | undefined> {
