@@ -88,7 +88,8 @@ export const targets = [
     ...nodeTarget,
     entryPoints: { cli: join(root, 'src/cli/main.ts') },
     outdir: join(root, 'dist'),
-    external: ['pg-native'],
+    // PGlite finds its WebAssembly and data files beside its own module: it is loaded from node_modules.
+    external: ['pg-native', '@electric-sql/pglite', '@electric-sql/pglite-socket'],
     plugins: [mermaidExternal],
     banner: { js: '#!/usr/bin/env node' },
   },

@@ -11,15 +11,18 @@ import { formatRun, summarise } from '../core/checks/report';
 import { loadCatalog, type Lab } from '../core/labs/catalog';
 import { formatProblem } from '../core/labs/problemFormat';
 import { ProgressStore } from '../core/labs/progress';
+import type { LabRunResult } from '../core/checks/types';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../core/services/embeddedPostgres';
 import type { CliIO } from './io';
 
-export const CHECK_USAGE = `  check <lab> [--json] [--dir <folder>] [--workspace <folder>] [--python <path>] [--only <id,id>] [--timeout <s>] [--labs <folder>]
+export const CHECK_USAGE = `  check <lab> [--json] [--embedded] [--dir <folder>] [--workspace <folder>] [--python <path>] [--only <id,id>] [--timeout <s>] [--labs <folder>]
         Run a lab's checks on your lab folder. <lab> is its number (7), id (analytics-star-schema) or
         folder name (07-analytics-star-schema). The folder is found from .delabs/progress.json in the
         workspace (the current folder unless --workspace), else labs/<NN-id>; --dir names it directly.
         Exit code 0 only when every check passed (1: a check failed; 3: a check could not run).
         Services come from DELABS_SERVICE_<NAME>_URL (e.g. DELABS_SERVICE_POSTGRES_URL) or the port the
-        lab's compose.yaml publishes; Python from --python, DELABS_PYTHON or python3.
+        lab's compose.yaml publishes; with --embedded, a PostgreSQL-only lab runs on the embedded
+        PostgreSQL (PGlite, in memory, for this run), with no Docker. Python from --python, DELABS_PYTHON or python3.
 `;
 
 const VALUE_OPTIONS = ['--dir', '--workspace', '--python', '--only', '--timeout', '--labs'];
@@ -102,14 +105,32 @@ export async function checkCommand(args: readonly string[], io: CliIO, env: Node
   }
   const json = args.includes('--json');
   const python = optionValue(args, '--python');
-  const run = await checkLab({
-    lab,
-    workDir,
-    env,
-    defaultTimeoutSeconds: timeout,
-    ...(python ? { python } : {}),
-    ...(only ? { only } : {}),
-  });
+  let embedded: EmbeddedPostgres | undefined;
+  if (args.includes('--embedded')) {
+    const others = lab.manifest.services.filter((service) => service.kind !== 'postgres' || !service.embedded);
+    if (others.length > 0) {
+      io.err(
+        `data-eng-labs check: --embedded runs PostgreSQL only, and lab ${lab.folder} also needs ${others.map((service) => `${service.name} (${service.kind})`).join(', ')}: ` +
+          'start its services with Docker (docker compose up in the lab package) instead.\n',
+      );
+      return 2;
+    }
+    embedded = await startEmbeddedPostgres();
+  }
+  let run: LabRunResult;
+  try {
+    run = await checkLab({
+      lab,
+      workDir,
+      env,
+      defaultTimeoutSeconds: timeout,
+      ...(python ? { python } : {}),
+      ...(only ? { only } : {}),
+      ...(embedded ? { embedded: async (_lab, service) => embedded.endpoint(service.database ?? 'postgres') } : {}),
+    });
+  } finally {
+    await embedded?.stop();
+  }
 
   if (!args.includes('--dir')) {
     try {

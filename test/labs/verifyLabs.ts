@@ -5,7 +5,8 @@
  * one must fail, as a failure, not "could not run"); lay the solution over a fresh starter and run them
  * `--repeat` times (all must pass every time, so a flaky check is caught here); lay each wrong/<mistake>
  * over a fresh starter (at least one check must fail); and run the command-line checker on the starter
- * and the solution, which must give the same verdicts. Prints a table and exits 1 unless every lab is
+ * and the solution, which must give the same verdicts; a PostgreSQL-only lab is run on the embedded
+ * PostgreSQL (PGlite) too, starter and solution. Prints a table and exits 1 unless every lab is
  * proven. A lab whose services cannot run here is listed with the reason, never skipped.
  *
  *   node --import tsx test/labs/verifyLabs.ts [--lab <number|id>] [--repeat N] [--json <file>]
@@ -20,6 +21,7 @@ import type { CheckResult } from '../../src/core/checks/types';
 import { loadCatalog, type Lab } from '../../src/core/labs/catalog';
 import { formatProblem } from '../../src/core/labs/problemFormat';
 import type { ServiceDefinition } from '../../src/core/labs/labSchema';
+import { startEmbeddedPostgres } from '../../src/core/services/embeddedPostgres';
 import { startNativePostgres, type NativePostgres } from '../support/nativePostgres';
 import { ensureCheckPython } from '../support/nativePython';
 
@@ -33,6 +35,7 @@ interface Row {
   solution: string;
   wrong: string;
   cli: string;
+  embedded: string;
   seconds: number;
   ok: boolean;
   readonly problems: string[];
@@ -103,7 +106,7 @@ function sameVerdicts(inProcess: readonly CheckResult[], cli: Record<string, str
 
 async function verifyLab(lab: Lab, options: Options, postgres: NativePostgres | undefined, postgresProblem: string | undefined): Promise<Row> {
   const started = Date.now();
-  const row: Row = { lab: lab.folder, checks: lab.manifest.checks.length, starter: '-', solution: '-', wrong: '-', cli: '-', seconds: 0, ok: false, problems: [] };
+  const row: Row = { lab: lab.folder, checks: lab.manifest.checks.length, starter: '-', solution: '-', wrong: '-', cli: '-', embedded: '-', seconds: 0, ok: false, problems: [] };
   const unsupported = unsupportedServices(lab.manifest.services) ?? (lab.manifest.services.length > 0 && !postgres ? postgresProblem : undefined);
   if (unsupported) {
     row.problems.push(`not verified: ${unsupported}`);
@@ -164,6 +167,24 @@ async function verifyLab(lab: Lab, options: Options, postgres: NativePostgres | 
     }
     row.wrong = mistakes.length === 0 ? 'none' : `${caught}/${mistakes.length} caught`;
     if (mistakes.length === 0) row.problems.push('no wrong/ solutions: every lab needs at least one');
+
+    // A PostgreSQL-only lab runs on the embedded PostgreSQL too, when a learner has no Docker: prove it there.
+    const services = lab.manifest.services;
+    if (services.length > 0 && services.every((service) => service.kind === 'postgres' && service.embedded)) {
+      const embedded = await startEmbeddedPostgres();
+      try {
+        const onEmbedded = (dir: string): Promise<readonly CheckResult[]> =>
+          checkLab({ lab, workDir: dir, python, env: process.env, embedded: async (_lab, service) => embedded.endpoint(service.database ?? 'postgres') }).then((result) => result.results);
+        const embeddedStarter = tally(await onEmbedded(starterDir));
+        const embeddedSolution = await onEmbedded(solutionDir);
+        const notPassing = embeddedSolution.filter((result) => result.status !== 'passed');
+        row.embedded = `${embeddedStarter.failed} fail / ${embeddedSolution.length - notPassing.length} pass`;
+        if (embeddedStarter.failed === 0) row.problems.push('embedded PostgreSQL: no check fails on the starter');
+        for (const result of [...embeddedStarter.couldNotRun, ...notPassing]) row.problems.push(`embedded PostgreSQL: ${result.id} ${result.status}: ${result.message}`);
+      } finally {
+        await embedded.stop();
+      }
+    }
   } finally {
     for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   }
@@ -173,8 +194,8 @@ async function verifyLab(lab: Lab, options: Options, postgres: NativePostgres | 
 }
 
 function table(rows: readonly Row[]): string {
-  const header = ['lab', 'checks', 'starter', 'solution', 'wrong', 'CLI', 'seconds', 'verdict'];
-  const cells = rows.map((row) => [row.lab, String(row.checks), row.starter, row.solution, row.wrong, row.cli, row.seconds.toFixed(1), row.ok ? 'proven' : 'NOT PROVEN']);
+  const header = ['lab', 'checks', 'starter', 'solution', 'wrong', 'CLI', 'embedded PG', 'seconds', 'verdict'];
+  const cells = rows.map((row) => [row.lab, String(row.checks), row.starter, row.solution, row.wrong, row.cli, row.embedded, row.seconds.toFixed(1), row.ok ? 'proven' : 'NOT PROVEN']);
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column]?.length ?? 0)));
   const line = (values: readonly string[]): string => values.map((value, column) => value.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
@@ -209,7 +230,7 @@ async function main(): Promise<number> {
   try {
     for (const entry of entries) {
       if (entry.status === 'broken') {
-        rows.push({ lab: entry.folder, checks: 0, starter: '-', solution: '-', wrong: '-', cli: '-', seconds: 0, ok: false, problems: entry.problems.map(formatProblem) });
+        rows.push({ lab: entry.folder, checks: 0, starter: '-', solution: '-', wrong: '-', cli: '-', embedded: '-', seconds: 0, ok: false, problems: entry.problems.map(formatProblem) });
         continue;
       }
       process.stdout.write(`verifying ${entry.folder} ...\n`);

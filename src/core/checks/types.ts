@@ -56,6 +56,11 @@ export interface PostgresEndpoint {
   readonly database: string;
   /** Where the endpoint came from, for messages: "the override in dataEngLabs.services.overrides", say. */
   readonly source: string;
+  /**
+   * The server has one database whatever the client asks for (the embedded PostgreSQL): a reset drops
+   * and re-creates the schemas in it instead of the database.
+   */
+  readonly singleDatabase?: boolean;
 }
 
 export interface HttpEndpoint {

@@ -37,8 +37,30 @@ async function connectMaintenance(endpoint: PostgresEndpoint, signal: AbortSigna
   return { client: await connectPostgres(endpoint, signal, 'template1', serviceName), database: 'template1' };
 }
 
+/** Empties a server that has a single database: every schema of the learner's goes, public comes back empty. */
+async function resetSchemas(endpoint: PostgresEndpoint, signal: AbortSignal, serviceName: string): Promise<void> {
+  const client = await connectPostgres(endpoint, signal, undefined, serviceName);
+  try {
+    const schemas = await queryText(
+      client,
+      "select nspname from pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema' order by 1",
+      signal,
+    );
+    for (const [schema] of schemas.rows) {
+      if (typeof schema === 'string') await queryText(client, `drop schema ${quoteIdentifier(schema)} cascade`, signal);
+    }
+    await queryText(client, 'create schema public', signal);
+  } finally {
+    await closeClient(client);
+  }
+}
+
 /** Drops and re-creates the endpoint's database, ending any session still connected to it. */
 async function resetDatabase(endpoint: PostgresEndpoint, signal: AbortSignal, serviceName: string): Promise<void> {
+  if (endpoint.singleDatabase) {
+    await resetSchemas(endpoint, signal, serviceName);
+    return;
+  }
   const { client, database } = await connectMaintenance(endpoint, signal, serviceName);
   const name = quoteIdentifier(endpoint.database);
   try {
