@@ -4,7 +4,7 @@
 //   node scripts/build.mjs --release  minified; maps are still written but .vscodeignore keeps them out of the .vsix
 //   node scripts/build.mjs --watch    rebuild on change
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, readdirSync, existsSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,18 @@ const mermaidExternal = {
     build.onResolve({ filter: /\/mermaidRuntime$/ }, () => ({ path: './mermaid.js', external: true }));
   },
 };
+
+/**
+ * The embedded PostgreSQL is an ES module of its own, dist/embeddedPostgres.mjs, with PGlite's WebAssembly
+ * and data files beside it (PGlite finds them from import.meta.url); the CLI and the host import it.
+ */
+const embeddedPostgresExternal = {
+  name: 'embedded-postgres-external',
+  setup(build) {
+    build.onResolve({ filter: /\/services\/embeddedPostgres$/ }, () => ({ path: './embeddedPostgres.mjs', external: true }));
+  },
+};
+const PGLITE_FILES = ['pglite.wasm', 'pglite.data', 'initdb.wasm'];
 
 const nodeTarget = { ...common, platform: 'node', format: 'cjs', target: 'node18', mainFields: ['module', 'main'] };
 
@@ -88,10 +100,20 @@ export const targets = [
     ...nodeTarget,
     entryPoints: { cli: join(root, 'src/cli/main.ts') },
     outdir: join(root, 'dist'),
-    // PGlite finds its WebAssembly and data files beside its own module: it is loaded from node_modules.
-    external: ['pg-native', '@electric-sql/pglite', '@electric-sql/pglite-socket'],
-    plugins: [mermaidExternal],
+    external: ['pg-native'],
+    plugins: [mermaidExternal, embeddedPostgresExternal],
     banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
+    platform: 'node',
+    format: 'esm',
+    target: 'node18',
+    entryPoints: { embeddedPostgres: join(root, 'src/core/services/embeddedPostgres.ts') },
+    outdir: join(root, 'dist'),
+    outExtension: { '.js': '.mjs' },
+    // esbuild's ESM output has no require(); some of PGlite's Node code calls it.
+    banner: { js: "import { createRequire as __delabsCreateRequire } from 'node:module'; const require = __delabsCreateRequire(import.meta.url);" },
   },
   ...webviewEntries().map(({ name, entry }) => ({
     ...common,
@@ -130,6 +152,7 @@ async function main() {
   }
   writeFileSync(join(root, 'dist/bundles.json'), JSON.stringify({ release, outputs }, null, 2));
   writeLabJsonSchema();
+  for (const file of PGLITE_FILES) copyFileSync(join(root, 'node_modules/@electric-sql/pglite/dist', file), join(root, 'dist', file));
   for (const [file, bytes] of Object.entries(outputs)) console.log(`${(bytes / 1024).toFixed(1).padStart(8)} KiB  ${file}`);
 }
 

@@ -12,7 +12,7 @@ import { loadCatalog, type Lab } from '../core/labs/catalog';
 import { formatProblem } from '../core/labs/problemFormat';
 import { ProgressStore } from '../core/labs/progress';
 import type { LabRunResult } from '../core/checks/types';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../core/services/embeddedPostgres';
+import type { EmbeddedPostgres } from '../core/services/embeddedPostgres';
 import type { CliIO } from './io';
 
 export const CHECK_USAGE = `  check <lab> [--json] [--embedded] [--dir <folder>] [--workspace <folder>] [--python <path>] [--only <id,id>] [--timeout <s>] [--labs <folder>]
@@ -115,6 +115,8 @@ export async function checkCommand(args: readonly string[], io: CliIO, env: Node
       );
       return 2;
     }
+    // Loaded only here: the build makes it an ES module of its own (dist/embeddedPostgres.mjs) beside PGlite's files.
+    const { startEmbeddedPostgres } = await import('../core/services/embeddedPostgres');
     embedded = await startEmbeddedPostgres();
   }
   let run: LabRunResult;

@@ -2,8 +2,11 @@
  * What the .vsix carries and what it must not. Run after `npm run package` (npm test does both).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { promisify } from 'node:util';
 import { before, describe, it } from 'node:test';
 import { readZip, type ZipEntry } from '../support/zip';
 
@@ -38,9 +41,13 @@ describe('the packaged .vsix', () => {
       'extension/dist/catalog.js',
       'extension/dist/checks.js',
       'extension/dist/cli.js',
+      'extension/dist/embeddedPostgres.mjs',
       'extension/dist/extension.js',
+      'extension/dist/initdb.wasm',
       'extension/dist/lab.schema.json',
       'extension/dist/mermaid.js',
+      'extension/dist/pglite.data',
+      'extension/dist/pglite.wasm',
       'extension/dist/server.js',
       'extension/dist/sqlLanguageClient.js',
       ...filesUnder('dist/webviews').filter((file) => file.endsWith('.js') || file.endsWith('.css')).map((file) => `extension/${file}`),
@@ -67,8 +74,8 @@ describe('the packaged .vsix', () => {
   });
 
   it('ships minified bundles with no reference to a source map', () => {
-    for (const bundle of ['extension', 'catalog', 'checks', 'mermaid', 'server', 'cli', 'sqlLanguageClient']) {
-      const text = entries.find((entry) => entry.name === `extension/dist/${bundle}.js`)?.read().toString('utf8') ?? '';
+    for (const bundle of ['extension', 'catalog', 'checks', 'mermaid', 'server', 'cli', 'sqlLanguageClient', 'embeddedPostgres']) {
+      const text = entries.find((entry) => entry.name === `extension/dist/${bundle}.${bundle === 'embeddedPostgres' ? 'mjs' : 'js'}`)?.read().toString('utf8') ?? '';
       assert.ok(!text.includes('sourceMappingURL'), `${bundle}.js points to a source map`);
       // Minified code keeps no doc comments and runs long lines (multi-line strings, such as the pytest
       // plugin the checks carry, keep their own line breaks).
@@ -107,6 +114,21 @@ describe('the packaged .vsix', () => {
       assert.ok(!text.includes(mermaidMarker), `${name}.js must not carry its own copy of mermaid`);
     }
     assert.ok(checks.includes('"./mermaid.js"') && cli.includes('"./mermaid.js"'), 'both load dist/mermaid.js');
+  });
+
+  it('checks a lab with the packaged CLI on the embedded PostgreSQL, with nothing but the .vsix', async () => {
+    const unpacked = mkdtempSync(join(tmpdir(), 'delabs-vsix-'));
+    for (const entry of entries.filter((candidate) => candidate.name.startsWith('extension/'))) {
+      const target = join(unpacked, entry.name);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, entry.read());
+    }
+    const labFolder = mkdtempSync(join(tmpdir(), 'delabs-vsix-lab07-'));
+    cpSync(join(root, 'labs', '07-analytics-star-schema', 'starter'), labFolder, { recursive: true });
+    cpSync(join(root, 'labs', '07-analytics-star-schema', 'solution'), labFolder, { recursive: true });
+    // From a folder with no node_modules above it, so nothing outside the package can be loaded.
+    const { stdout } = await promisify(execFile)(process.execPath, [join(unpacked, 'extension', 'dist', 'cli.js'), 'check', '7', '--embedded', '--dir', labFolder], { cwd: unpacked });
+    assert.match(stdout, /\n15 passed, 0 failed in \d+\.\d s\n$/);
   });
 
   it('packages the manifest as it is in the repository', () => {

@@ -4,14 +4,14 @@ import type { LabService } from '../labs/labService';
 import type { CheckRunner } from './checkRunner';
 import { labContaining } from './labLocator';
 
-/** "Run Checks" above the brief and the lab's main files, with where the checks stood on the last run. */
+/** "Run Checks" above the brief and the lab's main files. */
 export class CheckCodeLensProvider extends Disposable implements vscode.CodeLensProvider {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.changed.event;
 
   constructor(
     private readonly labService: LabService,
-    runner: CheckRunner,
+    private readonly runner: CheckRunner,
   ) {
     super();
     this.register(labService.onDidChange(() => this.changed.fire()));
@@ -25,11 +25,9 @@ export class CheckCodeLensProvider extends Disposable implements vscode.CodeLens
     const relative = document.uri.fsPath.slice(opened.labFolder.fsPath.length + 1).split(/[\\/]/).join('/');
     if (relative !== 'README.md' && !opened.lab.manifest.scaffold.open.includes(relative)) return [];
     const { lab } = opened;
-    const records = (await this.labService.stateOf(lab)).progress?.checks ?? {};
-    const passed = lab.manifest.checks.filter((check) => records[check.id]?.outcome === 'passed').length;
-    const ran = lab.manifest.checks.some((check) => records[check.id]);
     const range = new vscode.Range(0, 0, 0, 0);
-    const title = ran ? `$(play) Run Checks (${passed} of ${lab.manifest.checks.length} passed last time)` : `$(play) Run Checks (${lab.manifest.checks.length})`;
-    return [new vscode.CodeLens(range, { title, command: 'delabs.checks.run', arguments: [lab.manifest.id] })];
+    // Where the checks stand is the status bar's to say; a lens title can lag behind a run.
+    const title = this.runner.isRunning(lab.manifest.id) ? '$(sync~spin) Running the checks…' : `$(play) Run Checks (${lab.manifest.checks.length})`;
+    return [new vscode.CodeLens(range, { title, command: 'delabs.checks.run', arguments: [lab.manifest.id], tooltip: `Run the checks of ${lab.manifest.title}` })];
   }
 }

@@ -51,6 +51,7 @@ export interface RunRequest {
 export class CheckRunner extends Disposable {
   private readonly inFlight = new Map<string, { promise: Promise<LabRunResult | undefined>; controller: AbortController; again?: RunRequest }>();
   private readonly running = new Map<string, string | undefined>();
+  private readonly preparations: Array<(lab: Lab) => Promise<void>> = [];
   private readonly started = this.register(new vscode.EventEmitter<RunStarted>());
   private readonly checkStarted = this.register(new vscode.EventEmitter<CheckStarted>());
   private readonly finished = this.register(new vscode.EventEmitter<CheckFinished>());
@@ -66,6 +67,15 @@ export class CheckRunner extends Disposable {
     private readonly logger: Logger,
   ) {
     super();
+  }
+
+  /**
+   * Work to finish before a run announces itself: the Testing view makes its items for a lab opened a
+   * moment ago, so that the run's results have somewhere to go.
+   */
+  prepareRunsWith(prepare: (lab: Lab) => Promise<void>): vscode.Disposable {
+    this.preparations.push(prepare);
+    return { dispose: () => void this.preparations.splice(this.preparations.indexOf(prepare), 1) };
   }
 
   /** The id of the check running now in this lab, or '' between checks; undefined when the lab is not running. */
@@ -115,6 +125,8 @@ export class CheckRunner extends Disposable {
     const exists = await vscode.workspace.fs.stat(labFolder).then(() => true, () => false);
     if (!exists) throw new Error(`the folder of ${labDisplayName(lab)} (${vscode.workspace.asRelativePath(labFolder)}) is gone: open the lab again to scaffold it`);
     const checks = lab.manifest.checks.filter((check) => !request.only || request.only.includes(check.id));
+    this.logger.info(`Running ${checks.length} checks of ${labDisplayName(lab)} in ${labFolder.fsPath} (${request.reason})`);
+    for (const prepare of this.preparations) await prepare(lab);
     this.running.set(lab.manifest.id, '');
     this.started.fire({ lab, checks, labFolder });
     const settings = this.config.settings;

@@ -46,6 +46,9 @@ export class ChecksTestController extends Disposable {
     this.controller.refreshHandler = () => this.refresh();
     this.controller.createRunProfile('Run Checks', vscode.TestRunProfileKind.Run, (request, token) => this.runRequest(request, token), true);
     this.register(labService.onDidChange(() => void this.refresh().catch((error: unknown) => this.logger.error('Could not list the checks in the Testing view', error))));
+    this.register(runner.prepareRunsWith(async (lab) => {
+      if (!this.controller.items.get(labItemId(lab.manifest.id))) await this.refresh();
+    }));
     this.register(runner.onDidStartRun(({ lab, checks }) => {
       let entry = this.runs.get(lab.manifest.id);
       if (!entry) {
