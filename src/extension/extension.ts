@@ -7,6 +7,7 @@ import { ChecksTestController } from './checks/checksTestController';
 import { CheckStatusBar } from './checks/checkStatusBar';
 import { CheckWatcher } from './checks/checkWatcher';
 import { registerCommands } from './commands';
+import { EmbeddedServices } from './services/embeddedServices';
 import { Config } from './config';
 import { SqlLanguageClientHost } from './languageClient/sqlLanguageClientHost';
 import { LabService } from './labs/labService';
@@ -36,13 +37,15 @@ export function activate(context: vscode.ExtensionContext): DataEngLabsApi {
   try {
     const config = new Config();
     const labService = new LabService(path.join(context.extensionPath, 'labs'), config, logger);
-    const checkRunner = new CheckRunner(labService, config, logger);
-    const labsTree = new LabsTreeProvider(labService, checkRunner);
+    const embeddedServices = new EmbeddedServices(context, logger);
+    const checkRunner = new CheckRunner(labService, config, logger, embeddedServices);
+    const labsTree = new LabsTreeProvider(labService, checkRunner, embeddedServices);
     const codeLenses = new CheckCodeLensProvider(labService, checkRunner);
     const sqlClient = new SqlLanguageClientHost(context, logger);
     context.subscriptions.push(
       config,
       labService,
+      embeddedServices,
       checkRunner,
       labsTree,
       codeLenses,
@@ -55,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): DataEngLabsApi {
       vscode.window.registerTreeDataProvider('delabs.labs', labsTree),
       vscode.workspace.registerTextDocumentContentProvider(SOLUTION_SCHEME, new SolutionDocumentProvider(labService)),
     );
-    registerCommands({ context, logger, config, sqlClient, labService, checkRunner });
+    registerCommands({ context, logger, config, sqlClient, labService, checkRunner, embeddedServices });
     // After VS Code opened the folder a lab was scaffolded into, show that lab; failures are logged there.
     void resumePendingOpen(context, labService, logger).catch((error: unknown) => logger.error('Could not reopen the lab after the folder opened', error));
 

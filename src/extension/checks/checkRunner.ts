@@ -8,6 +8,7 @@ import { labDisplayName } from '../labs/labFiles';
 import type { LabService } from '../labs/labService';
 import { requireBundle } from '../lazyBundle';
 import type { Logger } from '../logger';
+import type { EmbeddedServices } from '../services/embeddedServices';
 import type * as ChecksBundle from './checksBundle';
 
 export interface RunStarted {
@@ -65,6 +66,7 @@ export class CheckRunner extends Disposable {
     private readonly labService: LabService,
     private readonly config: Config,
     private readonly logger: Logger,
+    private readonly embeddedServices?: EmbeddedServices,
   ) {
     super();
   }
@@ -139,6 +141,7 @@ export class CheckRunner extends Disposable {
         python: settings.pythonInterpreterPath,
         env: process.env,
         overrides: settings.serviceOverrides,
+        ...(this.embeddedServices ? { embedded: (_manifest, service) => this.embeddedServices?.endpoint(lab, service) ?? Promise.resolve(undefined) } : {}),
         defaultTimeoutSeconds: settings.checkTimeoutSeconds,
         signal,
         ...(request.only ? { only: request.only } : {}),
@@ -159,6 +162,8 @@ export class CheckRunner extends Disposable {
       }
       return run;
     } finally {
+      // Not running any more by the time the views hear of the end, so they show the result, not a spinner.
+      this.running.delete(lab.manifest.id);
       this.ended.fire({ lab, labFolder, run });
     }
   }

@@ -27,9 +27,6 @@ export type CommandId = (typeof COMMAND_IDS)[number];
  * two lists equal, so landing a feature means removing it here and unhiding it there.
  */
 export const PLANNED_COMMANDS: Readonly<Partial<Record<CommandId, string>>> = {
-  'delabs.services.start': 'lab services',
-  'delabs.services.stop': 'lab services',
-  'delabs.services.restart': 'lab services',
   'delabs.explain.query': 'explain plans',
   'delabs.explain.compare': 'explain plans',
   'delabs.er.show': 'ER diagrams',

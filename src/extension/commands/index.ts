@@ -7,6 +7,7 @@ import { peekSolution } from './peekSolution';
 import { plannedCommand } from './planned';
 import { resetLab } from './resetLab';
 import { runChecks } from './runChecks';
+import { restartServices, startServices, stopServices } from './services';
 import { showLogs } from './showLogs';
 import type { CommandHandler, CommandServices } from './types';
 
@@ -14,9 +15,9 @@ import type { CommandHandler, CommandServices } from './types';
 const HANDLERS: Record<CommandId, CommandHandler> = {
   'delabs.lab.open': openLab,
   'delabs.checks.run': runChecks,
-  'delabs.services.start': plannedCommand('delabs.services.start'),
-  'delabs.services.stop': plannedCommand('delabs.services.stop'),
-  'delabs.services.restart': plannedCommand('delabs.services.restart'),
+  'delabs.services.start': startServices,
+  'delabs.services.stop': stopServices,
+  'delabs.services.restart': restartServices,
   'delabs.logs.show': showLogs,
   'delabs.explain.query': plannedCommand('delabs.explain.query'),
   'delabs.explain.compare': plannedCommand('delabs.explain.compare'),

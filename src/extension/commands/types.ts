@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { SqlLanguageClientHost } from '../languageClient/sqlLanguageClientHost';
 import type { CheckRunner } from '../checks/checkRunner';
 import type { LabService } from '../labs/labService';
+import type { EmbeddedServices } from '../services/embeddedServices';
 
 /** What a command handler may use; built once in activate(). */
 export interface CommandServices {
@@ -13,6 +14,7 @@ export interface CommandServices {
   readonly sqlClient: SqlLanguageClientHost;
   readonly labService: LabService;
   readonly checkRunner: CheckRunner;
+  readonly embeddedServices: EmbeddedServices;
 }
 
 /** A command's behaviour; its id, title and category live in package.json. */

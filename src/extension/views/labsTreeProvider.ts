@@ -7,8 +7,10 @@ import { BrokenLabNode, type ProblemNode } from './nodes/brokenLabNode';
 import { CheckNode } from './nodes/checkNode';
 import { LabNode } from './nodes/labNode';
 import { LevelNode } from './nodes/levelNode';
+import { ServiceNode } from './nodes/serviceNode';
+import { runsEmbedded, type EmbeddedServices } from '../services/embeddedServices';
 
-export type LabsTreeNode = LevelNode | LabNode | CheckNode | BrokenLabNode | ProblemNode;
+export type LabsTreeNode = LevelNode | LabNode | CheckNode | ServiceNode | BrokenLabNode | ProblemNode;
 
 /**
  * The Labs view: the 13 levels, their labs with status and checks, and broken labs with their problems.
@@ -24,9 +26,11 @@ export class LabsTreeProvider extends Disposable implements vscode.TreeDataProvi
   constructor(
     private readonly labService: LabService,
     private readonly runner?: CheckRunner,
+    private readonly embeddedServices?: EmbeddedServices,
   ) {
     super();
     this.register(labService.onDidChange(() => this.changed.fire(undefined)));
+    if (embeddedServices) this.register(embeddedServices.onDidChange(() => this.changed.fire(undefined)));
     if (runner) {
       this.register(runner.onDidStartRun(({ lab }) => {
         this.live.set(lab.manifest.id, new Map());
@@ -49,7 +53,7 @@ export class LabsTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 
   async getChildren(node?: LabsTreeNode): Promise<LabsTreeNode[]> {
-    if (node) return node.kind === 'check' ? [] : [...node.children];
+    if (node) return node.kind === 'check' || node.kind === 'service' ? [] : [...node.children];
     return this.buildLevels();
   }
 
@@ -75,7 +79,12 @@ export class LabsTreeProvider extends Disposable implements vscode.TreeDataProvi
         const checks = entry.manifest.checks.map(
           (check) => new CheckNode(entry.manifest.id, check, live?.get(check.id) ?? state.progress?.checks?.[check.id], running === check.id),
         );
-        children.push(new LabNode(entry, state.status, checks));
+        const embedded = runsEmbedded(entry);
+        const services =
+          state.status === 'not-started' || !this.embeddedServices
+            ? []
+            : entry.manifest.services.map((service) => new ServiceNode(entry.manifest.id, service, embedded && this.embeddedServices ? this.embeddedServices.stateOf(entry) : { state: 'stopped' }, embedded));
+        children.push(new LabNode(entry, state.status, [...services, ...checks]));
       }
       levels.push(new LevelNode(level, children, passed, anyOpened));
     }

@@ -3,6 +3,7 @@ import type { Lab } from '../../../core/labs/catalog';
 import type { LabStatus } from '../../../core/labs/progress';
 import { labDisplayName } from '../../labs/labFiles';
 import type { CheckNode } from './checkNode';
+import type { ServiceNode } from './serviceNode';
 
 const STATUS: Readonly<Record<LabStatus, { text: string; icon: string; color?: string }>> = {
   'not-started': { text: 'not started', icon: 'circle-large-outline' },
@@ -19,7 +20,7 @@ export class LabNode extends vscode.TreeItem {
   constructor(
     readonly lab: Lab,
     readonly status: LabStatus,
-    readonly children: readonly CheckNode[],
+    readonly children: ReadonlyArray<CheckNode | ServiceNode>,
   ) {
     super(labDisplayName(lab), vscode.TreeItemCollapsibleState.Collapsed);
     const { manifest } = lab;
