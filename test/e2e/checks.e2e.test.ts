@@ -26,7 +26,7 @@ describe('Running lab 01\'s checks in VS Code (code-server + Chromium)', () => {
   let starterVerdicts: CheckResult[] = [];
   const suite = useWorkbench('checks', async () => {
     python = await ensureCheckPython([join(LAB_DIR, 'starter', 'requirements.txt')]);
-    return { settings: { 'dataEngLabs.python.interpreterPath': python } };
+    return { settings: { 'dataEngLabs.python.interpreterPath': python, 'dataEngLabs.checks.runOnSave': true } };
   });
 
   /** Adds the extension's log to a failure: what the extension did is the first thing to read. */
@@ -105,6 +105,29 @@ describe('Running lab 01\'s checks in VS Code (code-server + Chromium)', () => {
     for (const check of lab.manifest.checks) await revealTreeRow(page, `${LAB_NAME}, passed`, `${check.title}, passed`);
     await page.locator('.statusbar-item', { hasText: `Checks ${total}/${total}` }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await suite.workbench.screenshot('checks-03-solution-green');
+  });
+
+  it('re-runs the checks when a file of the lab is saved (watch mode), once for two quick saves', async () => {
+    const page = suite.workbench.page;
+    const saveRuns = (): number => suite.session.extensionLog().split('\n').filter((line) => line.includes(`checks of ${LAB_NAME} in`) && line.endsWith('(save)')).length;
+    assert.equal(saveRuns(), 0, 'no save has run the checks yet');
+    await page.locator('.tabs-container .tab', { hasText: 'leaderboard.py' }).first().click();
+    const editor = page.locator('.monaco-editor .view-lines').first();
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    // A syntax error: every pytest check fails at it.
+    await page.keyboard.type('\ndef broken(:\n');
+    await page.keyboard.press('Control+S');
+    await page.keyboard.type('\n');
+    await page.keyboard.press('Control+S');
+    await waitFor('the checks to run after the saves', saveRuns, (runs) => runs >= 1, 30_000);
+    await openViewContainer(page, 'Data Labs');
+    await revealTreeRow(page, /^1\. Foundational/, `${LAB_NAME}, in progress`, 90_000);
+    await revealTreeRow(page, `${LAB_NAME}, in progress`, `${lab.manifest.checks[0]?.title ?? ''}, failed`);
+    // Two saves within the debounce time are one run.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    assert.equal(saveRuns(), 1);
+    await suite.workbench.screenshot('checks-04-watch-mode');
   });
 });
 
