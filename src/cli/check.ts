@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { checkLab, DEFAULT_CHECK_TIMEOUT_SECONDS } from '../core/checks/checkLab';
 import { recordCheckRun } from '../core/checks/record';
 import { formatRun, summarise } from '../core/checks/report';
-import { loadCatalog, type Lab } from '../core/labs/catalog';
+import { findLabEntry, loadCatalog } from '../core/labs/catalog';
 import { formatProblem } from '../core/labs/problemFormat';
 import { ProgressStore } from '../core/labs/progress';
 import type { LabRunResult } from '../core/checks/types';
@@ -39,10 +39,6 @@ function labsRoot(args: readonly string[], env: NodeJS.ProcessEnv): string | und
   return [join(__dirname, '..', 'labs'), join(__dirname, '..', '..', 'labs')].find((dir) => existsSync(join(dir, 'levels.yaml')));
 }
 
-function matches(lab: Lab, name: string): boolean {
-  return lab.manifest.id === name || lab.folder === name || (/^\d+$/.test(name) && Number(name) === lab.manifest.number);
-}
-
 export async function checkCommand(args: readonly string[], io: CliIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   for (const option of VALUE_OPTIONS) {
     const index = args.indexOf(option);
@@ -67,9 +63,7 @@ export async function checkCommand(args: readonly string[], io: CliIO, env: Node
     return 2;
   }
   const catalog = await loadCatalog(root);
-  const entry = catalog.entries.find((candidate) =>
-    candidate.status === 'ok' ? matches(candidate, name) : candidate.folder === name || (/^\d+$/.test(name) && candidate.number === Number(name)),
-  );
+  const entry = findLabEntry(catalog, name);
   if (!entry) {
     io.err(`data-eng-labs check: no lab "${name}" in ${root}. Labs are named by number, id or folder, e.g. 7, analytics-star-schema or 07-analytics-star-schema.\n`);
     return 2;

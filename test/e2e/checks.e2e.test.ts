@@ -13,7 +13,7 @@ import type { CheckResult } from '../../src/core/checks/types';
 import { loadCatalog, type Lab } from '../../src/core/labs/catalog';
 import { ensureCheckPython } from '../support/nativePython';
 import { useWorkbench } from './harness/session';
-import { notifications, openViewContainer, pickQuickItem, revealTreeRow, runCommand, waitFor } from './harness/workbench';
+import { notifications, openViewContainer, pickQuickItem, revealTreeRow, runCommand, runCommandUntil, waitFor } from './harness/workbench';
 
 const REPO = join(__dirname, '..', '..');
 const LAB_DIR = join(REPO, 'labs', '01-heap-ranking');
@@ -53,15 +53,8 @@ describe('Running lab 01\'s checks in VS Code (code-server + Chromium)', () => {
     await pickQuickItem(page, 'Heap-based', LAB_NAME);
     await page.locator('.tabs-container .tab', { hasText: 'leaderboard.py' }).first().waitFor({ timeout: 30_000 });
 
-    // The palette can close on Enter without running the command when the machine is busy: run it again
-    // if the extension has not started the checks within 15 s (its log says when it does).
-    const started = () => suite.session.extensionLog().includes(`checks of ${LAB_NAME} in`);
-    for (let attempt = 1; !started(); attempt += 1) {
-      await runCommand(page, 'Data Labs: Run Checks');
-      await waitFor('the checks to start', started, Boolean, 15_000).catch((error: unknown) => {
-        if (attempt >= 3) throw error;
-      });
-    }
+    // The extension's log says when the checks start.
+    await runCommandUntil(page, 'Data Labs: Run Checks', () => suite.session.extensionLog().includes(`checks of ${LAB_NAME} in`));
     const passed = starterVerdicts.filter((result) => result.status === 'passed').length;
     const failed = starterVerdicts.filter((result) => result.status === 'failed').length;
     const summary = `Data Labs: ${LAB_NAME}: ${passed} passed, ${failed} failed.`;

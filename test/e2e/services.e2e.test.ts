@@ -7,7 +7,7 @@ import { cpSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { useWorkbench } from './harness/session';
-import { clickDialogButton, notifications, openViewContainer, pickQuickItem, revealTreeRow, runCommand, waitFor } from './harness/workbench';
+import { clickDialogButton, notifications, openViewContainer, pickQuickItem, revealTreeRow, runCommand, runCommandUntil, waitFor } from './harness/workbench';
 
 const REPO = join(__dirname, '..', '..');
 const LAB_DIR = join(REPO, 'labs', '07-analytics-star-schema');
@@ -16,16 +16,6 @@ const LEVEL = /^2\. Data modeling and DBMS basics/;
 
 describe('Lab 07\'s services on the embedded PostgreSQL (code-server + Chromium)', () => {
   const suite = useWorkbench('services');
-
-  /** Runs a command, again if the extension's log does not show `marker` within 15 s (a busy palette can drop Enter). */
-  async function runUntilLogged(label: string, marker: () => boolean): Promise<void> {
-    for (let attempt = 1; !marker(); attempt += 1) {
-      await runCommand(suite.workbench.page, label);
-      await waitFor(`"${label}" to take effect`, marker, Boolean, 15_000).catch((error: unknown) => {
-        if (attempt >= 3) throw error;
-      });
-    }
-  }
 
   it('starts the embedded PostgreSQL and shows it running in the Labs tree', async () => {
     const page = suite.workbench.page;
@@ -38,7 +28,7 @@ describe('Lab 07\'s services on the embedded PostgreSQL (code-server + Chromium)
     await waitFor('the starter in the workspace', () => readdirSync(labFolder).includes('queries'), Boolean);
     cpSync(join(LAB_DIR, 'solution'), labFolder, { recursive: true });
 
-    await runUntilLogged('Data Labs: Start Services', () => suite.session.extensionLog().includes('Started the embedded PostgreSQL of 07'));
+    await runCommandUntil(page, 'Data Labs: Start Services', () => suite.session.extensionLog().includes('Started the embedded PostgreSQL of 07'));
     const port = /Started the embedded PostgreSQL of 07[^\n]* on 127\.0\.0\.1:(\d+)/.exec(suite.session.extensionLog())?.[1];
     await waitFor(
       'the notice with the address',
@@ -53,7 +43,7 @@ describe('Lab 07\'s services on the embedded PostgreSQL (code-server + Chromium)
 
   it('runs the lab\'s checks against it: the reference solution passes every one', async () => {
     const page = suite.workbench.page;
-    await runUntilLogged('Data Labs: Run Checks', () => suite.session.extensionLog().includes(`checks of ${LAB_NAME} in`));
+    await runCommandUntil(page, 'Data Labs: Run Checks', () => suite.session.extensionLog().includes(`checks of ${LAB_NAME} in`));
     await waitFor('the all-pass notice', () => notifications(page), (texts) => texts.includes(`Data Labs: all 15 checks of ${LAB_NAME} pass.`), 90_000);
     await revealTreeRow(page, LEVEL, `${LAB_NAME}, passed`);
     await suite.workbench.screenshot('services-02-checks-on-embedded');
@@ -61,7 +51,7 @@ describe('Lab 07\'s services on the embedded PostgreSQL (code-server + Chromium)
 
   it('stops it, and the tree says so', async () => {
     const page = suite.workbench.page;
-    await runUntilLogged('Data Labs: Stop Services', () => suite.session.extensionLog().includes('Stopped the embedded PostgreSQL of 07'));
+    await runCommandUntil(page, 'Data Labs: Stop Services', () => suite.session.extensionLog().includes('Stopped the embedded PostgreSQL of 07'));
     await revealTreeRow(page, `${LAB_NAME}, passed`, 'postgres, stopped · embedded PostgreSQL');
     await suite.workbench.screenshot('services-03-stopped');
   });

@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { checkLab } from '../../src/core/checks/checkLab';
 import { serviceEnvVar } from '../../src/core/checks/resolver';
 import type { CheckResult } from '../../src/core/checks/types';
-import { loadCatalog, type Lab } from '../../src/core/labs/catalog';
+import { findLabEntry, loadCatalog, type Lab } from '../../src/core/labs/catalog';
 import { formatProblem } from '../../src/core/labs/problemFormat';
 import type { ServiceDefinition } from '../../src/core/labs/labSchema';
 import { startEmbeddedPostgres } from '../../src/core/services/embeddedPostgres';
@@ -210,10 +210,8 @@ async function main(): Promise<number> {
   const catalog = await loadCatalog(LABS);
   const rows: Row[] = [];
   for (const problem of catalog.problems) console.log(`levels.yaml: ${formatProblem(problem)}`);
-  const entries = catalog.entries.filter((entry) => {
-    if (!options.only) return true;
-    return entry.folder === options.only || (entry.status === 'ok' && (entry.manifest.id === options.only || String(entry.manifest.number) === options.only.replace(/^0/, '')));
-  });
+  const named = options.only === undefined ? undefined : findLabEntry(catalog, options.only);
+  const entries = options.only === undefined ? catalog.entries : named ? [named] : [];
   if (entries.length === 0) throw new Error(`no lab matches ${options.only ?? '(all)'}`);
 
   const needsPostgres = entries.some((entry) => entry.status === 'ok' && entry.manifest.services.some((service) => service.kind === 'postgres'));

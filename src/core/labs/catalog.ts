@@ -175,6 +175,16 @@ function readComposeServices(dir: string): Set<string> | Error {
   }
 }
 
+/** The lab a person names: by its number (7 or 07), its id or its folder; a broken lab by folder or number. */
+export function findLabEntry(catalog: LabCatalog, name: string): LabEntry | undefined {
+  const number = /^\d+$/.test(name) ? Number(name) : undefined;
+  return catalog.entries.find((entry) =>
+    entry.status === 'ok'
+      ? entry.manifest.id === name || entry.folder === name || entry.manifest.number === number
+      : entry.folder === name || (number !== undefined && entry.number === number),
+  );
+}
+
 export async function loadCatalog(root: string): Promise<LabCatalog> {
   const { levels, problems } = loadLevels(root);
   let folders: string[];

@@ -105,7 +105,6 @@ export class CheckRunner extends Disposable {
     entry.promise = this.runOnce(lab, request, controller.signal).finally(() => {
       subscription?.dispose();
       this.inFlight.delete(lab.manifest.id);
-      this.running.delete(lab.manifest.id);
       if (entry.again && !this.isDisposed) void this.run(lab, entry.again);
     });
     this.inFlight.set(lab.manifest.id, entry);
@@ -128,11 +127,12 @@ export class CheckRunner extends Disposable {
     if (!exists) throw new Error(`the folder of ${labDisplayName(lab)} (${vscode.workspace.asRelativePath(labFolder)}) is gone: open the lab again to scaffold it`);
     const checks = lab.manifest.checks.filter((check) => !request.only || request.only.includes(check.id));
     this.logger.info(`Running ${checks.length} checks of ${labDisplayName(lab)} in ${labFolder.fsPath} (${request.reason})`);
+    const bundle = requireBundle<typeof ChecksBundle>('checks');
     for (const prepare of this.preparations) await prepare(lab);
+    // From here on, the finally below ends what the start announces.
     this.running.set(lab.manifest.id, '');
     this.started.fire({ lab, checks, labFolder });
     const settings = this.config.settings;
-    const bundle = requireBundle<typeof ChecksBundle>('checks');
     let run: LabRunResult | undefined;
     try {
       run = await bundle.checkLab({

@@ -5,15 +5,12 @@ import { backupStamp, resetToStarter } from '../../core/labs/scaffold';
 import { labFromArgument } from '../labs/labArguments';
 import { labDisplayName } from '../labs/labFiles';
 import type { LabService } from '../labs/labService';
+import { openedLabs } from '../checks/labLocator';
 import type { CommandHandler } from './types';
 
 /** The labs opened in this workspace, for a command that needs one. */
 export async function pickOpenedLab(labService: LabService, placeHolder: string): Promise<Lab | undefined> {
-  const catalog = await labService.getCatalog();
-  const opened: Lab[] = [];
-  for (const entry of catalog.entries) {
-    if (entry.status === 'ok' && (await labService.stateOf(entry)).status !== 'not-started') opened.push(entry);
-  }
+  const opened = (await openedLabs(labService)).map((entry) => entry.lab);
   if (opened.length === 0) {
     void vscode.window.showInformationMessage('Data Labs: no lab is open in this workspace yet. Open one with Data Labs: Open Lab...');
     return undefined;

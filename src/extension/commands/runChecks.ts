@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
-import { labContaining } from '../checks/labLocator';
-import { labFromArgument } from '../labs/labArguments';
+import { labForCommand } from '../checks/labLocator';
 import { labDisplayName } from '../labs/labFiles';
-import { pickOpenedLab } from './resetLab';
 import type { CommandHandler } from './types';
 
 /**
@@ -10,11 +8,7 @@ import type { CommandHandler } from './types';
  * file is in the active editor, else of a lab the learner picks; then says where the solution stands.
  */
 export const runChecks: CommandHandler = async ({ labService, checkRunner, logger }, arg) => {
-  const active = vscode.window.activeTextEditor?.document.uri;
-  const lab =
-    (await labFromArgument(labService, arg)) ??
-    (active ? (await labContaining(labService, active))?.lab : undefined) ??
-    (await pickOpenedLab(labService, 'Run the checks of which lab?'));
+  const lab = await labForCommand(labService, arg, 'Run the checks of which lab?');
   if (!lab) return;
   const name = labDisplayName(lab);
   const run = await vscode.window.withProgress(

@@ -1,20 +1,9 @@
 import * as vscode from 'vscode';
 import type { Lab } from '../../core/labs/catalog';
-import { labContaining } from '../checks/labLocator';
-import { labFromArgument } from '../labs/labArguments';
+import { labForCommand } from '../checks/labLocator';
 import { labDisplayName } from '../labs/labFiles';
 import { runsEmbedded } from '../services/embeddedServices';
-import { pickOpenedLab } from './resetLab';
-import type { CommandHandler, CommandServices } from './types';
-
-async function labFor(services: CommandServices, arg: unknown, placeHolder: string): Promise<Lab | undefined> {
-  const active = vscode.window.activeTextEditor?.document.uri;
-  return (
-    (await labFromArgument(services.labService, arg)) ??
-    (active ? (await labContaining(services.labService, active))?.lab : undefined) ??
-    (await pickOpenedLab(services.labService, placeHolder))
-  );
-}
+import type { CommandHandler } from './types';
 
 /** Says what a lab needs when it cannot run on the embedded PostgreSQL, which is all this build runs. */
 function explainDockerNeeded(lab: Lab): void {
@@ -31,7 +20,7 @@ function explainDockerNeeded(lab: Lab): void {
 
 /** Data Labs: Start Services — for a PostgreSQL-only lab, the embedded PostgreSQL, with no Docker. */
 export const startServices: CommandHandler = async (services, arg) => {
-  const lab = await labFor(services, arg, 'Start the services of which lab?');
+  const lab = await labForCommand(services.labService, arg, 'Start the services of which lab?');
   if (!lab) return;
   if (!runsEmbedded(lab)) return explainDockerNeeded(lab);
   const { host, port } = await vscode.window.withProgress(
@@ -44,7 +33,7 @@ export const startServices: CommandHandler = async (services, arg) => {
 
 /** Data Labs: Stop Services. */
 export const stopServices: CommandHandler = async (services, arg) => {
-  const lab = await labFor(services, arg, 'Stop the services of which lab?');
+  const lab = await labForCommand(services.labService, arg, 'Stop the services of which lab?');
   if (!lab) return;
   if (!runsEmbedded(lab)) return explainDockerNeeded(lab);
   const stopped = await services.embeddedServices.stop(lab);
@@ -53,7 +42,7 @@ export const stopServices: CommandHandler = async (services, arg) => {
 
 /** Data Labs: Restart Services. */
 export const restartServices: CommandHandler = async (services, arg) => {
-  const lab = await labFor(services, arg, 'Restart the services of which lab?');
+  const lab = await labForCommand(services.labService, arg, 'Restart the services of which lab?');
   if (!lab) return;
   if (!runsEmbedded(lab)) return explainDockerNeeded(lab);
   await services.embeddedServices.stop(lab);

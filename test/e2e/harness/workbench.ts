@@ -144,3 +144,16 @@ export async function revealTreeRow(page: Page, parent: string | RegExp, row: st
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
 }
+
+/**
+ * Runs a command until `done` says it took effect (the extension's log, say), at most three times, 15 s
+ * apart: on a busy machine the palette can close on Enter without running the command.
+ */
+export async function runCommandUntil(page: Page, label: string, done: () => boolean): Promise<void> {
+  for (let attempt = 1; !done(); attempt += 1) {
+    await runCommand(page, label);
+    await waitFor(`"${label}" to take effect`, done, Boolean, 15_000).catch((error: unknown) => {
+      if (attempt >= 3) throw error;
+    });
+  }
+}
