@@ -88,6 +88,13 @@ export const targets = [
   },
   {
     ...nodeTarget,
+    entryPoints: { docker: join(root, 'src/extension/services/dockerBundle.ts') },
+    outdir: join(root, 'dist'),
+    // ssh2 (for ssh:// Docker hosts) tries two optional native modules and works without them.
+    external: ['cpu-features', '*.node'],
+  },
+  {
+    ...nodeTarget,
     entryPoints: { mermaid: join(root, 'src/core/checks/kinds/mermaidRuntime.ts') },
     outdir: join(root, 'dist'),
   },

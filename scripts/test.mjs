@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureAptPackages, ensureNpmDependencies, LAB_APT_PACKAGES, SetupError } from './lib/toolchain.mjs';
+import { ensureAptPackages, ensureDockerEngine, ensureNpmDependencies, LAB_APT_PACKAGES, SetupError } from './lib/toolchain.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(root, 'test-output', 'results');
@@ -29,7 +29,7 @@ function nodeTests(name, files, env = {}) {
 }
 
 /** Every step of a full run; fewer means one that others depend on failed. */
-const EXPECTED_STEPS = 10;
+const EXPECTED_STEPS = 12;
 
 /** The labs' verification harness; counts proven labs as passed tests and the others as failed. */
 function labsHarness() {
@@ -68,6 +68,10 @@ async function main() {
     const services = await step('lab services (PostgreSQL, Python)', () => (ensureAptPackages(LAB_APT_PACKAGES), true));
     if (services) {
       await step('check kinds (PostgreSQL, pytest, HTTP)', () => nodeTests('checks', findTests(join(root, 'test/checks'), '.checks.test.ts')));
+    }
+    const docker = await step('Docker Engine (docker.io, dockerd)', async () => (await ensureDockerEngine(), true));
+    if (docker) {
+      await step('Docker orchestrator (real Engine, local images)', () => nodeTests('docker', findTests(join(root, 'test/docker'), '.docker.test.ts')));
     }
     const packaged = await step('package', () => node(['scripts/package.mjs']));
     if (packaged) {

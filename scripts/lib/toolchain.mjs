@@ -3,8 +3,8 @@
 //   - Debian packages: Chromium for the browser, and the headers code-server's native modules build against;
 //   - Node 24 (code-server's runtime) from the npm package node-<os>-<arch>;
 //   - code-server (VS Code in the browser) from npm, installed with that Node.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,6 +23,13 @@ export const E2E_APT_PACKAGES = {
 };
 
 /** Debian packages the labs' verification harness and the check-kind tests run their services with. */
+/** Debian packages for the tests against a real Docker Engine, with why. */
+export const DOCKER_APT_PACKAGES = {
+  'docker.io': 'the Docker Engine the orchestrator tests and the Docker end-to-end run talk to',
+  'busybox-static': 'the static busybox the tests build their images around (no registry here)',
+  'docker-compose': 'the Compose CLI that must see and manage what the extension creates',
+};
+
 export const LAB_APT_PACKAGES = {
   postgresql: 'the native PostgreSQL server the SQL labs are checked against',
   'python3-venv': 'virtual environments for pytest and the labs\' Python packages',
@@ -77,6 +84,35 @@ export function ensureAptPackages(packages = E2E_APT_PACKAGES) {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update', '-q'], { env });
   run('apt-get', ['install', '-y', '-q', '--no-install-recommends', '-o', `Dir::Cache::archives=${archives}`, '-o', 'APT::Sandbox::User=root', ...missing], { env });
+}
+
+const DOCKER_SOCKET = '/var/run/docker.sock';
+
+function dockerAnswers() {
+  return spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8', timeout: 10_000 }).status === 0;
+}
+
+/**
+ * A running Docker Engine: installs Debian's docker.io (with busybox-static and docker-compose) when
+ * missing, and starts dockerd in the background when nothing answers at its socket (machines without
+ * systemd, such as CI containers). Waits until it answers; its log is in the cache folder.
+ */
+export async function ensureDockerEngine() {
+  ensureAptPackages(DOCKER_APT_PACKAGES);
+  if (dockerAnswers()) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot) throw new SetupError(`The Docker Engine does not answer at ${DOCKER_SOCKET}. Start it (sudo systemctl start docker), then run the command again.`);
+  const logFile = join(CACHE_DIR, 'dockerd.log');
+  mkdirSync(CACHE_DIR, { recursive: true });
+  log(`starting dockerd in the background (log: ${logFile})`);
+  const out = openSync(logFile, 'a');
+  spawn('dockerd', [], { detached: true, stdio: ['ignore', out, out] }).unref();
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (dockerAnswers()) return;
+  }
+  throw new SetupError(`dockerd did not answer within 60 s; its log is ${logFile}.`);
 }
 
 function nodeVersion(nodePath) {

@@ -12,6 +12,11 @@ export interface Settings {
   readonly useDocker: DockerMode;
   readonly bindAddress: string;
   readonly serviceOverrides: Readonly<Record<string, string>>;
+  /** Image as a lab's compose.yaml names it → the image to run instead. */
+  readonly imageOverrides: Readonly<Record<string, string>>;
+  /** A registry serving Docker Hub's images (host[:port][/path]); empty: none. */
+  readonly registryMirror: string;
+  readonly healthTimeoutSeconds: number;
   readonly runChecksOnSave: boolean;
   readonly checkTimeoutSeconds: number;
   readonly lagSampleIntervalSeconds: number;
@@ -24,6 +29,9 @@ export const DEFAULT_SETTINGS: Settings = {
   useDocker: 'auto',
   bindAddress: '127.0.0.1',
   serviceOverrides: {},
+  imageOverrides: {},
+  registryMirror: '',
+  healthTimeoutSeconds: 120,
   runChecksOnSave: false,
   checkTimeoutSeconds: 60,
   lagSampleIntervalSeconds: 1,
@@ -62,6 +70,7 @@ function stringRecord(value: unknown): Record<string, string> {
 export function readSettings(read: RawSettingReader): Settings {
   const interpreter = read('python.interpreterPath');
   const bindAddress = read('services.bindAddress');
+  const mirror = read('services.registryMirror');
   return {
     labsFolder: relativeFolder(read('labsFolder'), DEFAULT_SETTINGS.labsFolder),
     pythonInterpreterPath: typeof interpreter === 'string' ? interpreter.trim() : '',
@@ -71,6 +80,9 @@ export function readSettings(read: RawSettingReader): Settings {
         ? bindAddress.trim()
         : DEFAULT_SETTINGS.bindAddress,
     serviceOverrides: stringRecord(read('services.overrides')),
+    imageOverrides: stringRecord(read('services.imageOverrides')),
+    registryMirror: typeof mirror === 'string' && /^[A-Za-z0-9.:/_-]*$/.test(mirror.trim()) ? mirror.trim() : DEFAULT_SETTINGS.registryMirror,
+    healthTimeoutSeconds: numberIn(read('services.healthTimeoutSeconds'), 10, 1800, DEFAULT_SETTINGS.healthTimeoutSeconds),
     runChecksOnSave: read('checks.runOnSave') === true,
     checkTimeoutSeconds: numberIn(read('checks.timeoutSeconds'), 5, 1800, DEFAULT_SETTINGS.checkTimeoutSeconds),
     lagSampleIntervalSeconds: numberIn(read('lag.sampleIntervalSeconds'), 0.25, 60, DEFAULT_SETTINGS.lagSampleIntervalSeconds),

@@ -7,13 +7,17 @@ import { ChecksTestController } from './checks/checksTestController';
 import { CheckStatusBar } from './checks/checkStatusBar';
 import { CheckWatcher } from './checks/checkWatcher';
 import { registerCommands } from './commands';
+import { DockerServices } from './services/dockerServices';
 import { EmbeddedServices } from './services/embeddedServices';
+import { LabServices } from './services/labServices';
+import { ServicesStatusBar } from './services/servicesStatusBar';
 import { Config } from './config';
 import { SqlLanguageClientHost } from './languageClient/sqlLanguageClientHost';
 import { LabService } from './labs/labService';
 import { resumePendingOpen } from './labs/pendingOpen';
 import { SOLUTION_SCHEME, SolutionDocumentProvider } from './labs/solutionDocuments';
 import { Logger } from './logger';
+import { pythonExtensionInterpreter } from './python/pythonExtension';
 import { LabsTreeProvider } from './views/labsTreeProvider';
 
 declare global {
@@ -38,14 +42,24 @@ export function activate(context: vscode.ExtensionContext): DataEngLabsApi {
     const config = new Config();
     const labService = new LabService(path.join(context.extensionPath, 'labs'), config, logger);
     const embeddedServices = new EmbeddedServices(context, logger);
-    const checkRunner = new CheckRunner(labService, config, logger, embeddedServices);
-    const labsTree = new LabsTreeProvider(labService, checkRunner, embeddedServices);
+    const dockerServices = new DockerServices(config, logger);
+    const labServices = new LabServices(config, embeddedServices, dockerServices);
+    const checkRunner = new CheckRunner(labService, config, logger, labServices, (labFolder) => pythonExtensionInterpreter(labFolder, logger));
+    const labsTree = new LabsTreeProvider(labService, checkRunner, labServices);
+    const labsView = vscode.window.createTreeView('delabs.labs', { treeDataProvider: labsTree });
+    // Docker's events are followed only while someone looks at the services.
+    dockerServices.setVisible(labsView.visible);
     const codeLenses = new CheckCodeLensProvider(labService, checkRunner);
     const sqlClient = new SqlLanguageClientHost(context, logger);
     context.subscriptions.push(
       config,
       labService,
       embeddedServices,
+      dockerServices,
+      labServices,
+      labsView,
+      labsView.onDidChangeVisibility((event) => dockerServices.setVisible(event.visible)),
+      new ServicesStatusBar(labService, labServices),
       checkRunner,
       labsTree,
       codeLenses,
@@ -55,10 +69,9 @@ export function activate(context: vscode.ExtensionContext): DataEngLabsApi {
       new CheckWatcher(labService, checkRunner, config, logger),
       vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/*.{md,py,sql,yaml,yml,json,txt,java,scala}' }], codeLenses),
       sqlClient,
-      vscode.window.registerTreeDataProvider('delabs.labs', labsTree),
       vscode.workspace.registerTextDocumentContentProvider(SOLUTION_SCHEME, new SolutionDocumentProvider(labService)),
     );
-    registerCommands({ context, logger, config, sqlClient, labService, checkRunner, embeddedServices });
+    registerCommands({ context, logger, config, sqlClient, labService, checkRunner, labServices });
     // After VS Code opened the folder a lab was scaffolded into, show that lab; failures are logged there.
     void resumePendingOpen(context, labService, logger).catch((error: unknown) => logger.error('Could not reopen the lab after the folder opened', error));
 

@@ -15,7 +15,8 @@ const LAB_NAME = '07 PostgreSQL analytics schema (star/snowflake model)';
 const LEVEL = /^2\. Data modeling and DBMS basics/;
 
 describe('Lab 07\'s services on the embedded PostgreSQL (code-server + Chromium)', () => {
-  const suite = useWorkbench('services');
+  // Docker runs on this machine too; the learner here chose the embedded PostgreSQL.
+  const suite = useWorkbench('services', { settings: { 'dataEngLabs.services.useDocker': 'never' } });
 
   it('starts the embedded PostgreSQL and shows it running in the Labs tree', async () => {
     const page = suite.workbench.page;

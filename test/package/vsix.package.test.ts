@@ -41,6 +41,7 @@ describe('the packaged .vsix', () => {
       'extension/dist/catalog.js',
       'extension/dist/checks.js',
       'extension/dist/cli.js',
+      'extension/dist/docker.js',
       'extension/dist/embeddedPostgres.mjs',
       'extension/dist/extension.js',
       'extension/dist/initdb.wasm',

@@ -57,6 +57,10 @@ describe('package.json, the extension manifest', () => {
         'Data Labs: Start Services',
         'Data Labs: Stop Services',
         'Data Labs: Restart Services',
+        'Data Labs: Show Service Logs',
+        'Data Labs: Open Service Shell',
+        'Data Labs: Remove Lab Data...',
+        'Data Labs: Check Environment',
         'Data Labs: Show Logs',
         'Data Labs: Explain Query',
         'Data Labs: Compare Plans',
@@ -65,6 +69,7 @@ describe('package.json, the extension manifest', () => {
         'Data Labs: Format SQL',
         'Data Labs: Peek Solution...',
         'Data Labs: Reset Lab...',
+        'Data Labs: Set Up Python Environment',
         'Data Labs: Get Started',
       ],
     );
@@ -98,7 +103,7 @@ describe('package.json, the extension manifest', () => {
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.deepEqual(
       [...COMMANDS_REQUIRING_TRUST].sort(),
-      ['delabs.checks.run', 'delabs.explain.compare', 'delabs.explain.query', 'delabs.lab.reset', 'delabs.lag.show', 'delabs.services.restart', 'delabs.services.start', 'delabs.services.stop'],
+      ['delabs.checks.run', 'delabs.explain.compare', 'delabs.explain.query', 'delabs.lab.reset', 'delabs.lag.show', 'delabs.python.setup', 'delabs.services.checkEnvironment', 'delabs.services.logs', 'delabs.services.removeData', 'delabs.services.restart', 'delabs.services.shell', 'delabs.services.start', 'delabs.services.stop'],
     );
   });
 

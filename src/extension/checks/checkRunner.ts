@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import type { CheckResult, LabRunResult } from '../../core/checks/types';
 import type { Lab } from '../../core/labs/catalog';
 import type { CheckDefinition } from '../../core/labs/labSchema';
+import { checksUsePython, resolveInterpreterForLab } from '../../core/python/pythonEnvironment';
 import type { Config } from '../config';
 import { Disposable } from '../disposable';
 import { labDisplayName } from '../labs/labFiles';
 import type { LabService } from '../labs/labService';
 import { requireBundle } from '../lazyBundle';
 import type { Logger } from '../logger';
-import type { EmbeddedServices } from '../services/embeddedServices';
+import type { LabServices } from '../services/labServices';
 import type * as ChecksBundle from './checksBundle';
 
 export interface RunStarted {
@@ -66,7 +67,9 @@ export class CheckRunner extends Disposable {
     private readonly labService: LabService,
     private readonly config: Config,
     private readonly logger: Logger,
-    private readonly embeddedServices?: EmbeddedServices,
+    private readonly labServices?: LabServices,
+    /** The interpreter the Python extension has selected for a lab folder, when it is installed. */
+    private readonly pythonFromExtension?: (labFolder: vscode.Uri) => Promise<string | undefined>,
   ) {
     super();
   }
@@ -135,13 +138,26 @@ export class CheckRunner extends Disposable {
     const settings = this.config.settings;
     let run: LabRunResult | undefined;
     try {
+      // The setting, else the lab's .venv, else the Python extension's interpreter, else python3.
+      const python = await resolveInterpreterForLab({
+        configured: settings.pythonInterpreterPath,
+        labFolder: labFolder.fsPath,
+        // Asking activates the Python extension: not for a lab whose checks run no Python.
+        pythonExtension: checksUsePython(checks) ? () => this.pythonFromExtension?.(labFolder) ?? Promise.resolve(undefined) : undefined,
+      });
+      this.logger.info(`Python for the checks of ${labDisplayName(lab)}: ${python}`);
       run = await bundle.checkLab({
         lab,
         workDir: labFolder.fsPath,
-        python: settings.pythonInterpreterPath,
+        python,
         env: process.env,
         overrides: settings.serviceOverrides,
-        ...(this.embeddedServices ? { embedded: (_manifest, service) => this.embeddedServices?.endpoint(lab, service) ?? Promise.resolve(undefined) } : {}),
+        ...(this.labServices
+          ? {
+              containers: (_manifest, service) => this.labServices?.containerEndpoint(lab, service) ?? Promise.resolve(undefined),
+              embedded: (_manifest, service) => this.labServices?.embedded.endpoint(lab, service) ?? Promise.resolve(undefined),
+            }
+          : {}),
         defaultTimeoutSeconds: settings.checkTimeoutSeconds,
         signal,
         ...(request.only ? { only: request.only } : {}),

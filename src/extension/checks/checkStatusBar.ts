@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Disposable } from '../disposable';
+import { ActiveLabStatusItem } from '../views/activeLabStatusItem';
 import { labDisplayName } from '../labs/labFiles';
 import type { LabService } from '../labs/labService';
 import type { CheckRunner } from './checkRunner';
@@ -9,17 +9,12 @@ import { labContaining } from './labLocator';
  * A status bar item while a lab's file is in the active editor: how many of its checks pass, a spinner
  * while they run, and a click to run them.
  */
-export class CheckStatusBar extends Disposable {
-  private readonly item = this.register(vscode.window.createStatusBarItem('delabs.checks', vscode.StatusBarAlignment.Left, 50));
-  private generation = 0;
-
+export class CheckStatusBar extends ActiveLabStatusItem {
   constructor(
     private readonly labService: LabService,
     private readonly runner: CheckRunner,
   ) {
-    super();
-    this.item.name = 'Data Labs: checks';
-    this.register(vscode.window.onDidChangeActiveTextEditor(() => this.update()));
+    super('delabs.checks', 'Data Labs: checks', 50);
     this.register(labService.onDidChange(() => this.update()));
     this.register(runner.onDidStartRun(() => this.update()));
     this.register(runner.onDidFinishCheck(() => this.update()));
@@ -27,16 +22,7 @@ export class CheckStatusBar extends Disposable {
     this.update();
   }
 
-  private update(): void {
-    const generation = ++this.generation;
-    void this.render().then((show) => {
-      if (generation !== this.generation) return;
-      if (show) this.item.show();
-      else this.item.hide();
-    });
-  }
-
-  private async render(): Promise<boolean> {
+  protected async render(): Promise<boolean> {
     const uri = vscode.window.activeTextEditor?.document.uri;
     if (!uri || uri.scheme !== 'file') return false;
     const opened = await labContaining(this.labService, uri);

@@ -8,6 +8,10 @@ export const COMMAND_IDS = [
   'delabs.services.start',
   'delabs.services.stop',
   'delabs.services.restart',
+  'delabs.services.logs',
+  'delabs.services.shell',
+  'delabs.services.removeData',
+  'delabs.services.checkEnvironment',
   'delabs.logs.show',
   'delabs.explain.query',
   'delabs.explain.compare',
@@ -16,6 +20,7 @@ export const COMMAND_IDS = [
   'delabs.sql.format',
   'delabs.lab.peekSolution',
   'delabs.lab.reset',
+  'delabs.python.setup',
   'delabs.walkthrough.open',
 ] as const;
 
@@ -39,8 +44,13 @@ export const COMMANDS_REQUIRING_TRUST: ReadonlySet<CommandId> = new Set<CommandI
   'delabs.services.start',
   'delabs.services.stop',
   'delabs.services.restart',
+  'delabs.services.logs',
+  'delabs.services.shell',
+  'delabs.services.removeData',
+  'delabs.services.checkEnvironment',
   'delabs.explain.query',
   'delabs.explain.compare',
   'delabs.lag.show',
   'delabs.lab.reset',
+  'delabs.python.setup',
 ]);

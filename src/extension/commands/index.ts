@@ -7,7 +7,8 @@ import { peekSolution } from './peekSolution';
 import { plannedCommand } from './planned';
 import { resetLab } from './resetLab';
 import { runChecks } from './runChecks';
-import { restartServices, startServices, stopServices } from './services';
+import { checkEnvironment, openServiceShell, removeLabData, restartServices, showServiceLogs, startServices, stopServices } from './services';
+import { setupPython } from './setupPython';
 import { showLogs } from './showLogs';
 import type { CommandHandler, CommandServices } from './types';
 
@@ -18,6 +19,10 @@ const HANDLERS: Record<CommandId, CommandHandler> = {
   'delabs.services.start': startServices,
   'delabs.services.stop': stopServices,
   'delabs.services.restart': restartServices,
+  'delabs.services.logs': showServiceLogs,
+  'delabs.services.shell': openServiceShell,
+  'delabs.services.removeData': removeLabData,
+  'delabs.services.checkEnvironment': checkEnvironment,
   'delabs.logs.show': showLogs,
   'delabs.explain.query': plannedCommand('delabs.explain.query'),
   'delabs.explain.compare': plannedCommand('delabs.explain.compare'),
@@ -26,6 +31,7 @@ const HANDLERS: Record<CommandId, CommandHandler> = {
   'delabs.sql.format': formatSql,
   'delabs.lab.peekSolution': peekSolution,
   'delabs.lab.reset': resetLab,
+  'delabs.python.setup': setupPython,
   'delabs.walkthrough.open': openWalkthrough,
 };
 

@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import type { SqlLanguageClientHost } from '../languageClient/sqlLanguageClientHost';
 import type { CheckRunner } from '../checks/checkRunner';
 import type { LabService } from '../labs/labService';
-import type { EmbeddedServices } from '../services/embeddedServices';
+import type { LabServices } from '../services/labServices';
 
 /** What a command handler may use; built once in activate(). */
 export interface CommandServices {
@@ -14,7 +14,7 @@ export interface CommandServices {
   readonly sqlClient: SqlLanguageClientHost;
   readonly labService: LabService;
   readonly checkRunner: CheckRunner;
-  readonly embeddedServices: EmbeddedServices;
+  readonly labServices: LabServices;
 }
 
 /** A command's behaviour; its id, title and category live in package.json. */

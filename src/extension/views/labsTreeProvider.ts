@@ -8,7 +8,7 @@ import { CheckNode } from './nodes/checkNode';
 import { LabNode } from './nodes/labNode';
 import { LevelNode } from './nodes/levelNode';
 import { ServiceNode } from './nodes/serviceNode';
-import { runsEmbedded, type EmbeddedServices } from '../services/embeddedServices';
+import type { LabServices } from '../services/labServices';
 
 export type LabsTreeNode = LevelNode | LabNode | CheckNode | ServiceNode | BrokenLabNode | ProblemNode;
 
@@ -26,11 +26,11 @@ export class LabsTreeProvider extends Disposable implements vscode.TreeDataProvi
   constructor(
     private readonly labService: LabService,
     private readonly runner?: CheckRunner,
-    private readonly embeddedServices?: EmbeddedServices,
+    private readonly labServices?: LabServices,
   ) {
     super();
     this.register(labService.onDidChange(() => this.changed.fire(undefined)));
-    if (embeddedServices) this.register(embeddedServices.onDidChange(() => this.changed.fire(undefined)));
+    if (labServices) this.register(labServices.onDidChange(() => this.changed.fire(undefined)));
     if (runner) {
       this.register(runner.onDidStartRun(({ lab }) => {
         this.live.set(lab.manifest.id, new Map());
@@ -79,11 +79,7 @@ export class LabsTreeProvider extends Disposable implements vscode.TreeDataProvi
         const checks = entry.manifest.checks.map(
           (check) => new CheckNode(entry.manifest.id, check, live?.get(check.id) ?? state.progress?.checks?.[check.id], running === check.id),
         );
-        const embedded = runsEmbedded(entry);
-        const services =
-          state.status === 'not-started' || !this.embeddedServices
-            ? []
-            : entry.manifest.services.map((service) => new ServiceNode(entry.manifest.id, service, embedded && this.embeddedServices ? this.embeddedServices.stateOf(entry) : { state: 'stopped' }, embedded));
+        const services = state.status === 'not-started' || !this.labServices ? [] : this.labServices.views(entry).map((view) => new ServiceNode(entry.manifest.id, view));
         children.push(new LabNode(entry, state.status, [...services, ...checks]));
       }
       levels.push(new LevelNode(level, children, passed, anyOpened));

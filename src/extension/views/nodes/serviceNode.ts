@@ -1,30 +1,42 @@
 import * as vscode from 'vscode';
-import type { ServiceDefinition } from '../../../core/labs/labSchema';
-import type { ServiceState } from '../../services/embeddedServices';
+import { RUNTIME_NAMES, type ServiceView } from '../../services/labServices';
 
-/** One service of a lab: where it runs and whether it is up. `labId` is what the service commands read. */
+/** What a service row says: "running on 127.0.0.1:54307 · healthy · Docker". */
+export function describeService(view: ServiceView): string {
+  const state = view.state === 'running' && view.address ? `running on ${view.address}` : view.state;
+  return [state, view.health && view.state === 'running' ? view.health : undefined, RUNTIME_NAMES[view.runtime]].filter(Boolean).join(' · ');
+}
+
+/**
+ * One service of a lab: where it runs, whether it is up and healthy. `labId` and `serviceName` are what
+ * the service commands read; contextValue `service.<running|stopped>[.docker]` picks the inline actions.
+ */
 export class ServiceNode extends vscode.TreeItem {
   readonly kind = 'service';
+  readonly serviceName: string;
 
   constructor(
     readonly labId: string,
-    service: ServiceDefinition,
-    state: ServiceState,
-    embedded: boolean,
+    view: ServiceView,
   ) {
-    super(service.name, vscode.TreeItemCollapsibleState.None);
-    const runtime = embedded ? 'embedded PostgreSQL' : `${service.kind} in Docker`;
-    const text = state.state === 'running' ? `running on ${state.host}:${state.port} · ${runtime}` : state.state === 'starting' ? `starting · ${runtime}` : `stopped · ${runtime}`;
-    this.id = `service:${labId}:${service.name}`;
+    super(view.name, vscode.TreeItemCollapsibleState.None);
+    this.serviceName = view.name;
+    const text = describeService(view);
+    this.id = `service:${labId}:${view.name}`;
     this.description = text;
+    const running = view.state === 'running' || view.state === 'starting';
     this.iconPath =
-      state.state === 'running'
-        ? new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('testing.iconPassed'))
-        : state.state === 'starting'
-          ? new vscode.ThemeIcon('loading~spin')
-          : new vscode.ThemeIcon('vm-outline');
-    this.contextValue = state.state === 'running' ? 'service.running' : 'service.stopped';
-    this.tooltip = `${service.name} (${service.kind}${service.database ? `, database ${service.database}` : ''}): ${text}`;
-    this.accessibilityInformation = { label: `${service.name}, ${text}` };
+      view.state === 'starting' || (view.state === 'running' && view.health === 'starting')
+        ? new vscode.ThemeIcon('loading~spin')
+        : view.state === 'running' && view.health === 'unhealthy'
+          ? new vscode.ThemeIcon('vm-active', new vscode.ThemeColor('testing.iconFailed'))
+          : view.state === 'running'
+            ? new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('testing.iconPassed'))
+            : view.state === 'exited'
+              ? new vscode.ThemeIcon('vm-outline', new vscode.ThemeColor('list.warningForeground'))
+              : new vscode.ThemeIcon('vm-outline');
+    this.contextValue = `service.${running ? 'running' : 'stopped'}${view.runtime === 'docker' ? '.docker' : ''}`;
+    this.tooltip = `${view.name} (${view.kind}): ${text}`;
+    this.accessibilityInformation = { label: `${view.name}, ${text}` };
   }
 }
