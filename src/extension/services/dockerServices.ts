@@ -35,6 +35,8 @@ export class DockerServices extends Disposable {
   private readonly watchers = new Map<string, AbortController>();
   private readonly refreshTimers = new Map<string, NodeJS.Timeout>();
   private visible = false;
+  /** The last answer to "does Docker answer?", for views that cannot wait for a new one. */
+  lastKnownAvailable: boolean | undefined;
   private readonly changed = this.register(new vscode.EventEmitter<Lab>());
   readonly onDidChange = this.changed.event;
 
@@ -66,10 +68,11 @@ export class DockerServices extends Disposable {
       try {
         const { docker } = this.load();
         await Promise.race([docker.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000))]);
-        return true;
+        this.lastKnownAvailable = true;
       } catch {
-        return false;
+        this.lastKnownAvailable = false;
       }
+      return this.lastKnownAvailable;
     })();
     this.availability = { at: Date.now(), answer };
     return answer;

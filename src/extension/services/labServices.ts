@@ -29,7 +29,6 @@ export const RUNTIME_NAMES: Readonly<Record<Runtime, string>> = { docker: 'Docke
 export class LabServices extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<Lab>());
   readonly onDidChange = this.changed.event;
-  private lastAnswer: boolean | undefined;
 
   constructor(
     private readonly config: Config,
@@ -47,8 +46,7 @@ export class LabServices extends Disposable {
     const mode = this.config.settings.useDocker;
     if (mode === 'never') return 'embedded';
     if (mode === 'always' || !runsEmbedded(lab)) return 'docker';
-    this.lastAnswer = await this.docker.available();
-    return this.lastAnswer ? 'docker' : 'embedded';
+    return (await this.docker.available()) ? 'docker' : 'embedded';
   }
 
   /** The runtime to show before anything started, without waiting on Docker. */
@@ -57,8 +55,9 @@ export class LabServices extends Disposable {
     const mode = this.config.settings.useDocker;
     if (mode === 'never') return 'embedded';
     if (mode === 'always' || !runsEmbedded(lab)) return 'docker';
+    // Asking for the containers also learns whether Docker answers; the view is refreshed when it does.
     if ((this.docker.statusOf(lab) ?? []).some((status) => status.state !== 'not created')) return 'docker';
-    return this.lastAnswer === true ? 'docker' : 'embedded';
+    return this.docker.lastKnownAvailable === true ? 'docker' : 'embedded';
   }
 
   /** A lab's services for the tree and the status bar. */

@@ -84,6 +84,7 @@ export class ServiceNotHealthyError extends Error {
 }
 
 const NANOS_PER_MS = 1_000_000;
+const LAYER_STATUSES = new Set(['Pulling fs layer', 'Waiting', 'Downloading', 'Verifying Checksum', 'Download complete', 'Extracting', 'Pull complete', 'Already exists']);
 const LOG_TAIL_LINES = 15;
 
 interface Created {
@@ -361,7 +362,8 @@ export class ComposeOrchestrator {
           else resolve();
         },
         (event: PullEvent) => {
-          if (!event.id) return;
+          // Other events with an id ("Pulling from <repository>", "Digest: ...") are not about a layer.
+          if (!event.id || !LAYER_STATUSES.has(event.status ?? '')) return;
           const layer = layers.get(event.id) ?? { current: 0, total: 0, done: false };
           if (event.status === 'Downloading' && event.progressDetail?.total) {
             layer.current = event.progressDetail.current ?? 0;
