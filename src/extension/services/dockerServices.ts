@@ -116,7 +116,8 @@ export class DockerServices extends Disposable {
     if (running) return running;
     const refresh = (async () => {
       try {
-        if (!(await this.available())) return;
+        // Restricted Mode runs nothing, and that includes asking Docker.
+        if (!vscode.workspace.isTrusted || !(await this.available())) return;
         this.statuses.set(id, await this.orchestrator(lab).status());
         this.changed.fire(lab);
         this.updateWatcher(lab);

@@ -8,7 +8,7 @@ import { ComposeFileError, parseComposeFile, parseDuration, readComposeFile, spl
 import { describeDockerError, DockerUnavailableError } from '../../../src/core/services/docker/dockerErrors';
 import { isPinned, resolveImage } from '../../../src/core/services/docker/images';
 import { configHash, containerLabels } from '../../../src/core/services/docker/labels';
-import { demuxBuffer } from '../../../src/core/services/docker/orchestrator';
+import { demuxBuffer } from '../../../src/core/services/docker/engineStreams';
 
 const LABS = join(__dirname, '..', '..', '..', 'labs');
 

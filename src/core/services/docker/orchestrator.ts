@@ -7,10 +7,12 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { ComposeProject, ComposeService } from './composeFile';
-import { DockerCancelledError, DockerEngineError, DockerUnavailableError, describeDockerError, engineMessage, isNotFound } from './dockerErrors';
-import { resolveImage, withDefaultTag, type ImageSettings } from './images';
+import { DockerCancelledError, DockerUnavailableError, describeDockerError, isNotFound } from './dockerErrors';
+import { resolveImage, type ImageSettings } from './images';
 import { LABEL, configHash, containerLabels, containerName, networkLabels, networkName, projectFilter, volumeLabels, volumeName } from './labels';
+import { demuxBuffer, readJsonLines } from './engineStreams';
 import { findPortHolder, isPortFree } from './ports';
+import { pullImage } from './pull';
 
 export type ContainerState = 'not created' | 'created' | 'running' | 'restarting' | 'paused' | 'exited' | 'dead' | 'removing';
 export type HealthState = 'starting' | 'healthy' | 'unhealthy';
@@ -84,7 +86,6 @@ export class ServiceNotHealthyError extends Error {
 }
 
 const NANOS_PER_MS = 1_000_000;
-const LAYER_STATUSES = new Set(['Pulling fs layer', 'Waiting', 'Downloading', 'Verifying Checksum', 'Download complete', 'Extracting', 'Pull complete', 'Already exists']);
 const LOG_TAIL_LINES = 15;
 
 interface Created {
@@ -329,58 +330,10 @@ export class ComposeOrchestrator {
       }
       options.onProgress?.({ message: `Pulling ${image}`, percent: Math.round((50 * index) / images.length) });
       this.log(`Pulling ${image}`);
-      await this.pull(image, (percent, detail) =>
+      await pullImage(this.docker, image, (percent, detail) =>
         options.onProgress?.({ message: `Pulling ${image}: ${detail}`, percent: Math.round((50 * (index + percent / 100)) / images.length) }),
       options.signal);
     }
-  }
-
-  /** Pulls one image, reporting layer progress; `pull()` resolves when the pull starts, so follow it to the end. */
-  private async pull(image: string, onProgress: (percent: number, detail: string) => void, signal: AbortSignal | undefined): Promise<void> {
-    throwIfAborted(signal, `Pulling ${image}`);
-    let stream: Readable;
-    try {
-      stream = (await this.docker.pull(withDefaultTag(image))) as unknown as Readable;
-    } catch (error) {
-      throw pullError(image, error);
-    }
-    const layers = new Map<string, { current: number; total: number; done: boolean }>();
-    await new Promise<void>((resolve, reject) => {
-      const abort = (): void => {
-        stream.destroy();
-        reject(new DockerCancelledError(`Pulling ${image}`));
-      };
-      signal?.addEventListener('abort', abort, { once: true });
-      this.docker.modem.followProgress(
-        stream,
-        (error: unknown, output: PullEvent[]) => {
-          signal?.removeEventListener('abort', abort);
-          if (signal?.aborted) return;
-          const failed = output.find((event) => event.error || event.errorDetail);
-          if (error) reject(describeDockerError(error, `pulling ${image}`, true));
-          else if (failed) reject(pullError(image, new DockerEngineError(failed.errorDetail?.message ?? failed.error ?? 'unknown error', undefined)));
-          else resolve();
-        },
-        (event: PullEvent) => {
-          // Other events with an id ("Pulling from <repository>", "Digest: ...") are not about a layer.
-          if (!event.id || !LAYER_STATUSES.has(event.status ?? '')) return;
-          const layer = layers.get(event.id) ?? { current: 0, total: 0, done: false };
-          if (event.status === 'Downloading' && event.progressDetail?.total) {
-            layer.current = event.progressDetail.current ?? 0;
-            layer.total = event.progressDetail.total;
-          } else if (event.status === 'Download complete' || event.status === 'Pull complete' || event.status === 'Already exists') {
-            layer.done = true;
-            layer.current = layer.total;
-          }
-          layers.set(event.id, layer);
-          const total = [...layers.values()].reduce((sum, entry) => sum + entry.total, 0);
-          const current = [...layers.values()].reduce((sum, entry) => sum + entry.current, 0);
-          const done = [...layers.values()].filter((entry) => entry.done).length;
-          const percent = total > 0 ? (100 * current) / total : 0;
-          onProgress(percent, `${done} of ${layers.size} layers${total > 0 ? `, ${formatBytes(current)} of ${formatBytes(total)}` : ''}`);
-        },
-      );
-    });
   }
 
   private async ensureNetworks(created: Created): Promise<void> {
@@ -548,14 +501,6 @@ export class ComposeOrchestrator {
   }
 }
 
-interface PullEvent {
-  readonly id?: string;
-  readonly status?: string;
-  readonly progressDetail?: { readonly current?: number; readonly total?: number };
-  readonly error?: string;
-  readonly errorDetail?: { readonly message?: string };
-}
-
 interface EngineEvent {
   readonly Action?: string;
   readonly Actor?: { readonly Attributes?: Readonly<Record<string, string>> };
@@ -563,16 +508,6 @@ interface EngineEvent {
 
 function hasHealthcheck(service: ComposeService): boolean {
   return Boolean(service.healthcheck && service.healthcheck.test[0] !== 'NONE');
-}
-
-function pullError(image: string, error: unknown): Error {
-  const described = describeDockerError(error, `pulling ${image}`, true);
-  if (described instanceof DockerUnavailableError || described instanceof DockerCancelledError) return described;
-  return new DockerEngineError(
-    `the image ${image} is not on this machine and could not be pulled (${engineMessage(error).replace(/^Docker refused pulling [^:]+: /, '')}). ` +
-      'If this machine cannot reach its registry, set dataEngLabs.services.registryMirror, or name an image you have in dataEngLabs.services.imageOverrides.',
-    (error as { statusCode?: number }).statusCode,
-  );
 }
 
 async function startIfNeeded(container: Dockerode.Container): Promise<void> {
@@ -591,53 +526,4 @@ function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  return `${Math.round(bytes / 1024)} KB`;
-}
-
-/** Frames of a multiplexed log buffer (8-byte header: stream type, 3 zero bytes, big-endian length). */
-export function demuxBuffer(buffer: Buffer): { stream: 'stdout' | 'stderr'; text: string }[] {
-  const frames: { stream: 'stdout' | 'stderr'; text: string }[] = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const type = buffer[offset];
-    const length = buffer.readUInt32BE(offset + 4);
-    if (type === undefined || type > 2) return [{ stream: 'stdout', text: buffer.toString('utf8') }];
-    frames.push({ stream: type === 2 ? 'stderr' : 'stdout', text: buffer.subarray(offset + 8, offset + 8 + length).toString('utf8') });
-    offset += 8 + length;
-  }
-  return frames;
-}
-
-/** Reads newline-delimited JSON from an Engine stream until it ends or the signal aborts. */
-function readJsonLines<T>(stream: Readable, signal: AbortSignal, onItem: (item: T) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const abort = (): void => {
-      stream.destroy();
-      resolve();
-    };
-    if (signal.aborted) return abort();
-    signal.addEventListener('abort', abort, { once: true });
-    stream.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline).trim();
-        buffer = buffer.slice(newline + 1);
-        if (!line) continue;
-        try {
-          onItem(JSON.parse(line) as T);
-        } catch {
-          // A line that is not JSON is not an event.
-        }
-      }
-    });
-    stream.on('end', () => resolve());
-    stream.on('error', (error) => (signal.aborted ? resolve() : reject(error)));
-    stream.on('close', () => (signal.aborted ? resolve() : reject(new DockerUnavailableError('stopped-answering', 'Docker stopped answering while its events were followed.'))));
-  });
 }
