@@ -6,7 +6,9 @@
  * `--repeat` times (all must pass every time, so a flaky check is caught here); lay each wrong/<mistake>
  * over a fresh starter (at least one check must fail); and run the command-line checker on the starter
  * and the solution, which must give the same verdicts; a PostgreSQL-only lab is run on the embedded
- * PostgreSQL (PGlite) too, starter and solution. Prints a table and exits 1 unless every lab is
+ * PostgreSQL (PGlite) too, starter and solution, and, when a Docker Engine answers, in Docker through
+ * the extension's orchestrator from the lab's own compose.yaml (its postgres image replaced by the one
+ * built on this machine, as no registry is reachable here). Prints a table and exits 1 unless every lab is
  * proven. A lab whose services cannot run here is listed with the reason, never skipped.
  *
  *   node --import tsx test/labs/verifyLabs.ts [--lab <number|id>] [--repeat N] [--json <file>]
@@ -21,7 +23,12 @@ import type { CheckResult } from '../../src/core/checks/types';
 import { findLabEntry, loadCatalog, type Lab } from '../../src/core/labs/catalog';
 import { formatProblem } from '../../src/core/labs/problemFormat';
 import type { ServiceDefinition } from '../../src/core/labs/labSchema';
+import Dockerode from 'dockerode';
+import { readComposeFile } from '../../src/core/services/docker/composeFile';
+import { containerEndpoint } from '../../src/core/services/docker/endpoints';
+import { ComposeOrchestrator } from '../../src/core/services/docker/orchestrator';
 import { startEmbeddedPostgres } from '../../src/core/services/embeddedPostgres';
+import { ensureTestImages } from '../support/dockerImages';
 import { startNativePostgres, type NativePostgres } from '../support/nativePostgres';
 import { ensureCheckPython } from '../support/nativePython';
 
@@ -36,6 +43,7 @@ interface Row {
   wrong: string;
   cli: string;
   embedded: string;
+  docker: string;
   seconds: number;
   ok: boolean;
   readonly problems: string[];
@@ -104,9 +112,42 @@ function sameVerdicts(inProcess: readonly CheckResult[], cli: Record<string, str
   return `the CLI disagrees on ${differing.map((result) => `${result.id} (engine ${result.status}, CLI ${cli[result.id] ?? 'missing'})`).join(', ')}`;
 }
 
-async function verifyLab(lab: Lab, options: Options, postgres: NativePostgres | undefined, postgresProblem: string | undefined): Promise<Row> {
+/** The Engine, when one answers here; the Docker column is then proven, otherwise it says "no Docker". */
+async function dockerIfRunning(): Promise<Dockerode | undefined> {
+  const docker = new Dockerode();
+  return docker.ping().then(() => docker, () => undefined);
+}
+
+/**
+ * Runs the starter and the solution against the lab's compose.yaml in Docker, started by the orchestrator
+ * the extension uses (project delabs-harness-<id>), with postgres images replaced by the local one.
+ */
+async function verifyOnDocker(lab: Lab, docker: Dockerode, python: string, starterDir: string, solutionDir: string, row: Row): Promise<void> {
+  const { postgres: localPostgres } = await ensureTestImages(docker);
+  const project = readComposeFile(join(lab.dir, 'compose.yaml'), { projectName: `delabs-harness-${lab.manifest.id}`, workingDir: lab.dir, env: {} });
+  const imageOverrides = Object.fromEntries(project.services.filter((service) => service.image.startsWith('postgres:')).map((service) => [service.image, localPostgres]));
+  const orchestrator = new ComposeOrchestrator(project, { docker, labId: lab.manifest.id, images: { imageOverrides } });
+  try {
+    const statuses = await orchestrator.up({ healthTimeoutMs: 120_000 });
+    const onDocker = (dir: string): Promise<readonly CheckResult[]> =>
+      checkLab({ lab, workDir: dir, python, env: {}, containers: async (_lab, service) => containerEndpoint(project, statuses, service) }).then((result) => result.results);
+    const dockerStarter = tally(await onDocker(starterDir));
+    const dockerSolution = await onDocker(solutionDir);
+    const notPassing = dockerSolution.filter((result) => result.status !== 'passed');
+    row.docker = `${dockerStarter.failed} fail / ${dockerSolution.length - notPassing.length} pass`;
+    if (dockerStarter.failed === 0) row.problems.push('Docker: no check fails on the starter');
+    for (const result of [...dockerStarter.couldNotRun, ...notPassing]) row.problems.push(`Docker: ${result.id} ${result.status}: ${result.message}`);
+  } catch (error) {
+    row.docker = 'failed';
+    row.problems.push(`Docker: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await orchestrator.down({ volumes: true });
+  }
+}
+
+async function verifyLab(lab: Lab, options: Options, postgres: NativePostgres | undefined, postgresProblem: string | undefined, docker: Dockerode | undefined): Promise<Row> {
   const started = Date.now();
-  const row: Row = { lab: lab.folder, checks: lab.manifest.checks.length, starter: '-', solution: '-', wrong: '-', cli: '-', embedded: '-', seconds: 0, ok: false, problems: [] };
+  const row: Row = { lab: lab.folder, checks: lab.manifest.checks.length, starter: '-', solution: '-', wrong: '-', cli: '-', embedded: '-', docker: '-', seconds: 0, ok: false, problems: [] };
   const unsupported = unsupportedServices(lab.manifest.services) ?? (lab.manifest.services.length > 0 && !postgres ? postgresProblem : undefined);
   if (unsupported) {
     row.problems.push(`not verified: ${unsupported}`);
@@ -185,6 +226,11 @@ async function verifyLab(lab: Lab, options: Options, postgres: NativePostgres | 
         await embedded.stop();
       }
     }
+    // A lab whose services are all PostgreSQL also runs in Docker, from its own compose.yaml, as Start Services does.
+    if (services.length > 0 && services.every((service) => service.kind === 'postgres')) {
+      if (docker) await verifyOnDocker(lab, docker, python, starterDir, solutionDir, row);
+      else row.docker = 'no Docker';
+    }
   } finally {
     for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   }
@@ -194,8 +240,8 @@ async function verifyLab(lab: Lab, options: Options, postgres: NativePostgres | 
 }
 
 function table(rows: readonly Row[]): string {
-  const header = ['lab', 'checks', 'starter', 'solution', 'wrong', 'CLI', 'embedded PG', 'seconds', 'verdict'];
-  const cells = rows.map((row) => [row.lab, String(row.checks), row.starter, row.solution, row.wrong, row.cli, row.embedded, row.seconds.toFixed(1), row.ok ? 'proven' : 'NOT PROVEN']);
+  const header = ['lab', 'checks', 'starter', 'solution', 'wrong', 'CLI', 'embedded PG', 'Docker', 'seconds', 'verdict'];
+  const cells = rows.map((row) => [row.lab, String(row.checks), row.starter, row.solution, row.wrong, row.cli, row.embedded, row.docker, row.seconds.toFixed(1), row.ok ? 'proven' : 'NOT PROVEN']);
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column]?.length ?? 0)));
   const line = (values: readonly string[]): string => values.map((value, column) => value.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
@@ -225,14 +271,16 @@ async function main(): Promise<number> {
       postgresProblem = `PostgreSQL cannot run here: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
+  const docker = await dockerIfRunning();
+  if (!docker) console.log('no Docker Engine answers: the Docker column is not proven (npm test starts one)');
   try {
     for (const entry of entries) {
       if (entry.status === 'broken') {
-        rows.push({ lab: entry.folder, checks: 0, starter: '-', solution: '-', wrong: '-', cli: '-', embedded: '-', seconds: 0, ok: false, problems: entry.problems.map(formatProblem) });
+        rows.push({ lab: entry.folder, checks: 0, starter: '-', solution: '-', wrong: '-', cli: '-', embedded: '-', docker: '-', seconds: 0, ok: false, problems: entry.problems.map(formatProblem) });
         continue;
       }
       process.stdout.write(`verifying ${entry.folder} ...\n`);
-      rows.push(await verifyLab(entry, options, postgres, postgresProblem));
+      rows.push(await verifyLab(entry, options, postgres, postgresProblem, docker));
     }
   } finally {
     await postgres?.stop();

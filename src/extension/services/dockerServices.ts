@@ -175,26 +175,8 @@ export class DockerServices extends Disposable {
   /** The endpoint of a lab service running in the lab's container, for the checks' resolver. */
   async endpoint(lab: Lab, service: ServiceDefinition): Promise<ServiceEndpoint | undefined> {
     if (this.config.settings.useDocker === 'never' || !(await this.available())) return undefined;
-    const statuses = await this.orchestrator(lab).status();
-    const status = statuses.find((entry) => entry.service === service.name);
-    const port = status?.state === 'running' ? status.ports[0] : undefined;
-    if (!port) return undefined;
-    const host = !port.hostIp || port.hostIp === '0.0.0.0' || port.hostIp === '::' ? '127.0.0.1' : port.hostIp;
-    const source = `the lab's container ${status?.containerName ?? service.name} (${host}:${port.hostPort})`;
-    if (service.kind === 'postgres') {
-      const environment = this.project(lab).services.find((entry) => entry.name === service.name)?.environment ?? {};
-      return {
-        kind: 'postgres',
-        host,
-        port: port.hostPort,
-        user: environment.POSTGRES_USER ?? 'postgres',
-        password: environment.POSTGRES_PASSWORD ?? '',
-        database: service.database ?? environment.POSTGRES_DB ?? environment.POSTGRES_USER ?? 'postgres',
-        source,
-      };
-    }
-    if (service.kind === 'http') return { kind: 'http', baseUrl: `http://${host}:${port.hostPort}`, source };
-    return { kind: 'generic', url: `${service.kind}://${host}:${port.hostPort}`, source };
+    const { module } = this.load();
+    return module.containerEndpoint(this.project(lab), await this.orchestrator(lab).status(), service);
   }
 
   /** A terminal that follows a service's logs, stderr in red; closing it stops following. */
