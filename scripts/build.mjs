@@ -160,6 +160,11 @@ async function main() {
   writeFileSync(join(root, 'dist/bundles.json'), JSON.stringify({ release, outputs }, null, 2));
   writeLabJsonSchema();
   for (const file of PGLITE_FILES) copyFileSync(join(root, 'node_modules/@electric-sql/pglite/dist', file), join(root, 'dist', file));
+  // A webview's stylesheet, webviews/<name>/<name>.css, goes beside its bundle.
+  for (const { name } of webviewEntries()) {
+    const css = join(root, 'webviews', name, `${name}.css`);
+    if (existsSync(css)) copyFileSync(css, join(root, 'dist/webviews', `${name}.css`));
+  }
   for (const [file, bytes] of Object.entries(outputs)) console.log(`${(bytes / 1024).toFixed(1).padStart(8)} KiB  ${file}`);
 }
 

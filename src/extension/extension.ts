@@ -17,6 +17,9 @@ import { LabService } from './labs/labService';
 import { resumePendingOpen } from './labs/pendingOpen';
 import { SOLUTION_SCHEME, SolutionDocumentProvider } from './labs/solutionDocuments';
 import { Logger } from './logger';
+import { ExplainCodeLensProvider } from './plans/explainCodeLens';
+import { Explainer } from './plans/explainer';
+import { PlanPanel } from './plans/planPanel';
 import { pythonExtensionInterpreter } from './python/pythonExtension';
 import { LabsTreeProvider } from './views/labsTreeProvider';
 
@@ -51,6 +54,9 @@ export function activate(context: vscode.ExtensionContext): DataEngLabsApi {
     dockerServices.setVisible(labsView.visible);
     const codeLenses = new CheckCodeLensProvider(labService, checkRunner);
     const sqlClient = new SqlLanguageClientHost(context, logger);
+    const planPanel = new PlanPanel(context.extensionUri);
+    const explainer = new Explainer(labService, config, labServices, planPanel, logger);
+    const explainLenses = new ExplainCodeLensProvider(labService);
     context.subscriptions.push(
       config,
       labService,
@@ -69,9 +75,12 @@ export function activate(context: vscode.ExtensionContext): DataEngLabsApi {
       new CheckWatcher(labService, checkRunner, config, logger),
       vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/*.{md,py,sql,yaml,yml,json,txt,java,scala}' }], codeLenses),
       sqlClient,
+      planPanel,
+      explainLenses,
+      vscode.languages.registerCodeLensProvider({ scheme: 'file', language: 'sql' }, explainLenses),
       vscode.workspace.registerTextDocumentContentProvider(SOLUTION_SCHEME, new SolutionDocumentProvider(labService)),
     );
-    registerCommands({ context, logger, config, sqlClient, labService, checkRunner, labServices });
+    registerCommands({ context, logger, config, sqlClient, labService, checkRunner, labServices, explainer });
     // After VS Code opened the folder a lab was scaffolded into, show that lab; failures are logged there.
     void resumePendingOpen(context, labService, logger).catch((error: unknown) => logger.error('Could not reopen the lab after the folder opened', error));
 

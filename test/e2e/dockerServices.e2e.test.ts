@@ -63,7 +63,9 @@ describe("Lab 07's services in Docker, on a locally built image (code-server + C
       () => notifications(page),
       (texts) => texts.includes(`Data Labs: the services of ${LAB_NAME} are running in Docker: postgres on 127.0.0.1:54307 (healthy).`),
       120_000,
-    );
+    ).catch((error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- the extension's log ---\n${suite.session.extensionLog()}`);
+    });
     await openViewContainer(page, 'Data Labs');
     await revealTreeRow(page, LEVEL, `${LAB_NAME}, in progress`);
     await revealTreeRow(page, `${LAB_NAME}, in progress`, 'postgres, running on 127.0.0.1:54307 · healthy · Docker');

@@ -3,11 +3,12 @@
  * running with its port, the checks run against it (the reference solution passes all 15), and Stop
  * Services stops it.
  */
-import { cpSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { useWorkbench } from './harness/session';
-import { clickDialogButton, notifications, openViewContainer, pickQuickItem, revealTreeRow, runCommand, runCommandUntil, waitFor } from './harness/workbench';
+import { clickDialogButton, notifications, openFile, openViewContainer, pickQuickItem, revealTreeRow, runCommand, runCommandUntil, waitFor, webviewContent } from './harness/workbench';
 
 const REPO = join(__dirname, '..', '..');
 const LAB_DIR = join(REPO, 'labs', '07-analytics-star-schema');
@@ -50,10 +51,72 @@ describe('Lab 07\'s services on the embedded PostgreSQL (code-server + Chromium)
     await suite.workbench.screenshot('services-02-checks-on-embedded');
   });
 
+  it('explains a query of the lab from its CodeLens, on the same database, and shows the plan beside it', async () => {
+    const page = suite.workbench.page;
+    await openFile(page, 'labs/07-analytics-star-schema/queries/revenue_by_month_category.sql');
+    const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Explain Analyze' }).first();
+    await lens.waitFor({ state: 'visible', timeout: 30_000 });
+    await lens.click();
+    await waitFor('the explain in the log', () => suite.session.extensionLog(), (log) => /Explain Analyze: \d+ nodes, [\d.]+ ms/.test(log), 60_000);
+    const view = webviewContent(page);
+    await view.locator('header h1', { hasText: 'Explain Analyze: ' }).waitFor({ timeout: 30_000 });
+    // The plan reads the star schema the checks loaded: the fact table is scanned.
+    await view.locator('.node-row .title', { hasText: /Seq Scan on dw\.fact_sales f/ }).first().waitFor({ timeout: 30_000 });
+    await view.locator('.node-row.critical').first().waitFor({ timeout: 10_000 });
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+    await suite.workbench.screenshot('services-03-plan');
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+  });
+
+  it('compares the plan of a query before and after the learner creates an index', async () => {
+    const page = suite.workbench.page;
+    const labFolder = join(suite.session.workspace, 'labs', '07-analytics-star-schema');
+    writeFileSync(join(labFolder, 'scratch.sql'), '-- The three largest order lines.\nselect order_id, line_number, net_amount from dw.fact_sales order by net_amount desc limit 3;\n');
+    await openFile(page, 'labs/07-analytics-star-schema/scratch.sql');
+    const explainAnalyze = async (): Promise<void> => {
+      const explained = suite.session.extensionLog().split('\n').filter((line) => /Explain Analyze: \d+ nodes/.test(line)).length;
+      await page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Explain Analyze' }).first().click();
+      await waitFor('the plan', () => suite.session.extensionLog().split('\n').filter((line) => /Explain Analyze: \d+ nodes/.test(line)).length, (count) => count > explained, 60_000);
+    };
+    await explainAnalyze();
+    await webviewContent(page).locator('.node-row .title', { hasText: 'Seq Scan on dw.fact_sales' }).first().waitFor({ timeout: 30_000 });
+    // The learner creates the index in a terminal, as lab 07's brief suggests, with psql.
+    const port = /Started the embedded PostgreSQL of 07[^\n]* on 127\.0\.0\.1:(\d+)/.exec(suite.session.extensionLog())?.[1] ?? '';
+    execFileSync('psql', ['-h', '127.0.0.1', '-p', port, '-U', 'postgres', '-d', 'shop', '-v', 'ON_ERROR_STOP=1', '-c', 'create index fact_sales_net_amount_idx on dw.fact_sales (net_amount)', '-c', 'analyze dw.fact_sales']);
+    await explainAnalyze();
+    await webviewContent(page).locator('.node-row .title', { hasText: 'Index Scan Backward using fact_sales_net_amount_idx on dw.fact_sales' }).first().waitFor({ timeout: 30_000 });
+    await runCommand(page, 'Data Labs: Compare Plans');
+    await pickQuickItem(page, 'The last two plans');
+    const view = webviewContent(page);
+    await view.locator('.summary li', { hasText: /became Index Scan Backward using fact_sales_net_amount_idx on dw\.fact_sales|New: Index Scan Backward using fact_sales_net_amount_idx/ }).first().waitFor({ timeout: 30_000 });
+    await view.locator('.compare-row', { hasText: 'Seq Scan on dw.fact_sales' }).first().waitFor({ timeout: 10_000 });
+    // Room for the comparison, as a learner reading it would make.
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+    await suite.workbench.screenshot('services-04-plan-compare');
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+  });
+
+  it('shows names from a plan as text, never as markup', async () => {
+    const page = suite.workbench.page;
+    const hostile = [{ Plan: { 'Node Type': 'Seq Scan', 'Relation Name': '<img src=x onerror="document.body.dataset.pwned=1">', Alias: '<script>document.body.dataset.pwned=2</script>', 'Startup Cost': 0, 'Total Cost': 1, 'Plan Rows': 1, 'Plan Width': 4, Filter: '(name = \'</span><b>bold</b>\')' } }];
+    await runCommand(page, 'File: New Untitled Text File');
+    await page.keyboard.insertText(JSON.stringify(hostile));
+    await runCommand(page, 'Data Labs: Open Plan...');
+    const view = webviewContent(page);
+    await view.locator('.node-row .title', { hasText: '<img src=x onerror=' }).first().waitFor({ timeout: 30_000 });
+    await view.locator('.condition', { hasText: "Filter: (name = '</span><b>bold</b>')" }).first().waitFor({ timeout: 10_000 });
+    // VS Code injects scripts of its own into the frame; none may carry the plan's text.
+    const injected = (await view.locator('img, b').count()) + (await view.locator('script', { hasText: 'pwned' }).count());
+    const pwned = await view.locator('body[data-pwned]').count();
+    if (injected !== 0 || pwned !== 0) throw new Error(`markup from the plan was rendered: ${injected} elements, body marked ${pwned}`);
+    await suite.workbench.screenshot('services-05-plan-escaped');
+    await runCommand(page, 'View: Revert and Close Editor');
+  });
+
   it('stops it, and the tree says so', async () => {
     const page = suite.workbench.page;
     await runCommandUntil(page, 'Data Labs: Stop Services', () => suite.session.extensionLog().includes('Stopped the embedded PostgreSQL of 07'));
     await revealTreeRow(page, `${LAB_NAME}, passed`, 'postgres, stopped · embedded PostgreSQL');
-    await suite.workbench.screenshot('services-03-stopped');
+    await suite.workbench.screenshot('services-06-stopped');
   });
 });

@@ -153,8 +153,11 @@ EOM
     printf "\\nlisten_addresses = '*'\\n" >> "$PGDATA/postgresql.conf"
     printf '\\nhost all all all %s\\n' "\${POSTGRES_HOST_AUTH_METHOD:-scram-sha-256}" >> "$PGDATA/pg_hba.conf"
 
-    # A private server, socket only, for the first-run setup.
-    pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -p \${PGPORT:-5432}" -w start
+    # A private server for the first-run setup, on a socket of its own: a healthcheck's pg_isready (on the
+    # default socket) must not take it for the real server, which starts only once setup is done.
+    export PGHOST=/tmp/delabs-init-socket
+    mkdir -p "$PGHOST"
+    pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c unix_socket_directories=$PGHOST -p \${PGPORT:-5432}" -w start
 
     run_psql() {
       psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --no-password --no-psqlrc "$@"
@@ -186,6 +189,7 @@ EOSQL
     done
 
     pg_ctl -D "$PGDATA" -m fast -w stop
+    unset PGHOST
     echo
     echo 'PostgreSQL init process complete; ready for start up.'
     echo

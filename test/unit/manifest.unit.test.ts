@@ -63,6 +63,8 @@ describe('package.json, the extension manifest', () => {
         'Data Labs: Check Environment',
         'Data Labs: Show Logs',
         'Data Labs: Explain Query',
+        'Data Labs: Explain Analyze Query',
+        'Data Labs: Open Plan...',
         'Data Labs: Compare Plans',
         'Data Labs: Show ER Diagram',
         'Data Labs: Show Consumer Lag',
@@ -103,7 +105,7 @@ describe('package.json, the extension manifest', () => {
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.deepEqual(
       [...COMMANDS_REQUIRING_TRUST].sort(),
-      ['delabs.checks.run', 'delabs.explain.compare', 'delabs.explain.query', 'delabs.lab.reset', 'delabs.lag.show', 'delabs.python.setup', 'delabs.services.checkEnvironment', 'delabs.services.logs', 'delabs.services.removeData', 'delabs.services.restart', 'delabs.services.shell', 'delabs.services.start', 'delabs.services.stop'],
+      ['delabs.checks.run', 'delabs.explain.analyze', 'delabs.explain.compare', 'delabs.explain.query', 'delabs.lab.reset', 'delabs.lag.show', 'delabs.python.setup', 'delabs.services.checkEnvironment', 'delabs.services.logs', 'delabs.services.removeData', 'delabs.services.restart', 'delabs.services.shell', 'delabs.services.start', 'delabs.services.stop'],
     );
   });
 

@@ -2,3 +2,8 @@
 export { checkLab } from '../../core/checks/checkLab';
 export { applyCheckRun } from '../../core/checks/record';
 export { formatRun, summarise } from '../../core/checks/report';
+export { createServiceResolver } from '../../core/checks/resolver';
+export { explainStatement } from '../../core/plans/explainQuery';
+export { parsePlan } from '../../core/plans/planText';
+export { comparePlans } from '../../core/plans/planCompare';
+export { planFromJson } from '../../core/plans/planModel';

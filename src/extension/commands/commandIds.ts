@@ -14,6 +14,8 @@ export const COMMAND_IDS = [
   'delabs.services.checkEnvironment',
   'delabs.logs.show',
   'delabs.explain.query',
+  'delabs.explain.analyze',
+  'delabs.explain.open',
   'delabs.explain.compare',
   'delabs.er.show',
   'delabs.lag.show',
@@ -32,8 +34,6 @@ export type CommandId = (typeof COMMAND_IDS)[number];
  * two lists equal, so landing a feature means removing it here and unhiding it there.
  */
 export const PLANNED_COMMANDS: Readonly<Partial<Record<CommandId, string>>> = {
-  'delabs.explain.query': 'explain plans',
-  'delabs.explain.compare': 'explain plans',
   'delabs.er.show': 'ER diagrams',
   'delabs.lag.show': 'the consumer-lag chart',
 };
@@ -49,6 +49,7 @@ export const COMMANDS_REQUIRING_TRUST: ReadonlySet<CommandId> = new Set<CommandI
   'delabs.services.removeData',
   'delabs.services.checkEnvironment',
   'delabs.explain.query',
+  'delabs.explain.analyze',
   'delabs.explain.compare',
   'delabs.lag.show',
   'delabs.lab.reset',

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS_REQUIRING_TRUST, type CommandId } from './commandIds';
+import { comparePlans, explainAnalyze, explainQuery, openPlan } from './explain';
 import { formatSql } from './formatSql';
 import { openLab } from './openLab';
 import { openWalkthrough } from './openWalkthrough';
@@ -24,8 +25,10 @@ const HANDLERS: Record<CommandId, CommandHandler> = {
   'delabs.services.removeData': removeLabData,
   'delabs.services.checkEnvironment': checkEnvironment,
   'delabs.logs.show': showLogs,
-  'delabs.explain.query': plannedCommand('delabs.explain.query'),
-  'delabs.explain.compare': plannedCommand('delabs.explain.compare'),
+  'delabs.explain.query': explainQuery,
+  'delabs.explain.analyze': explainAnalyze,
+  'delabs.explain.open': openPlan,
+  'delabs.explain.compare': comparePlans,
   'delabs.er.show': plannedCommand('delabs.er.show'),
   'delabs.lag.show': plannedCommand('delabs.lag.show'),
   'delabs.sql.format': formatSql,

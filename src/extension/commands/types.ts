@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { SqlLanguageClientHost } from '../languageClient/sqlLanguageClientHost';
 import type { CheckRunner } from '../checks/checkRunner';
 import type { LabService } from '../labs/labService';
+import type { Explainer } from '../plans/explainer';
 import type { LabServices } from '../services/labServices';
 
 /** What a command handler may use; built once in activate(). */
@@ -15,6 +16,7 @@ export interface CommandServices {
   readonly labService: LabService;
   readonly checkRunner: CheckRunner;
   readonly labServices: LabServices;
+  readonly explainer: Explainer;
 }
 
 /** A command's behaviour; its id, title and category live in package.json. */

@@ -139,8 +139,10 @@ export class DockerServices extends Disposable {
 
   async start(lab: Lab, onProgress: (progress: UpProgress) => void, signal: AbortSignal): Promise<readonly ServiceStatus[]> {
     this.labs.set(lab.manifest.id, lab);
+    const orchestrator = this.orchestrator(lab);
+    this.logger.info(`Starting ${orchestrator.project.name}: ${orchestrator.project.services.map((service) => `${service.name} on ${orchestrator.imageOf(service)}`).join(', ')}`);
     try {
-      const statuses = await this.orchestrator(lab).up({ onProgress, signal, healthTimeoutMs: this.config.settings.healthTimeoutSeconds * 1000 });
+      const statuses = await orchestrator.up({ onProgress, signal, healthTimeoutMs: this.config.settings.healthTimeoutSeconds * 1000 });
       this.statuses.set(lab.manifest.id, statuses);
       return statuses;
     } finally {

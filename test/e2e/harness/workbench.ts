@@ -2,7 +2,7 @@
  * What a learner does in the workbench, as steps a test can take: run a command from the palette,
  * open a view or a file, read the editor. Each step waits for what the learner would wait for.
  */
-import type { Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 
 const isMac = process.platform === 'darwin';
 
@@ -156,4 +156,9 @@ export async function runCommandUntil(page: Page, label: string, done: () => boo
       if (attempt >= 3) throw error;
     });
   }
+}
+
+/** The content of the webview whose panel is shown (code-server nests it: iframe.webview, then #active-frame). */
+export function webviewContent(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
 }

@@ -1,0 +1,151 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type * as ChecksBundle from '../checks/checksBundle';
+import type { Lab } from '../../core/labs/catalog';
+import type { Plan } from '../../core/plans/planModel';
+import { labContaining } from '../checks/labLocator';
+import type { Config } from '../config';
+import { requireBundle } from '../lazyBundle';
+import { labDisplayName } from '../labs/labFiles';
+import type { LabService } from '../labs/labService';
+import type { Logger } from '../logger';
+import type { LabServices } from '../services/labServices';
+import type { PlanPanel } from './planPanel';
+
+/** A plan kept in the lab's history. */
+export interface HistoryEntry {
+  readonly at: string;
+  readonly analyze: boolean;
+  readonly sql: string;
+  /** EXPLAIN (FORMAT JSON) output as PostgreSQL returned it. */
+  readonly plan: unknown;
+}
+
+/** "14:02:11 Explain Analyze: select ..." */
+export function historyLabel(entry: HistoryEntry): string {
+  const time = new Date(entry.at).toLocaleTimeString('en-GB');
+  const sql = entry.sql.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim();
+  return `${time} ${entry.analyze ? 'Explain Analyze' : 'Explain'}: ${sql.length > 60 ? `${sql.slice(0, 59)}…` : sql}`;
+}
+
+/** Statements that change something when analyzed: EXPLAIN ANALYZE runs them (then rolls back). */
+const WRITES = /^(insert|update|delete|merge|create|select\b[\s\S]*\binto\b)/i;
+
+/**
+ * Explains a statement of a lab's SQL file on the lab's database (wherever its service runs, as the
+ * checks resolve it), keeps the plan in the lab's history (.delabs/plans/<lab>/), and shows it.
+ */
+export class Explainer {
+  constructor(
+    private readonly labService: LabService,
+    private readonly config: Config,
+    private readonly labServices: LabServices,
+    private readonly panel: PlanPanel,
+    private readonly logger: Logger,
+  ) {}
+
+  async explain(uri: vscode.Uri, sql: string, analyze: boolean): Promise<void> {
+    const opened = await labContaining(this.labService, uri);
+    if (!opened) throw new Error('Explain runs a statement on a lab\'s database: open a SQL file of a lab you opened with Data Labs: Open Lab...');
+    const { lab, labFolder } = opened;
+    const service = lab.manifest.services.find((candidate) => candidate.kind === 'postgres');
+    if (!service) throw new Error(`${labDisplayName(lab)} has no PostgreSQL database to explain the statement on.`);
+    if (analyze && WRITES.test(sql.trim())) {
+      const choice = await vscode.window.showWarningMessage(
+        'Explain Analyze runs the statement.',
+        { modal: true, detail: 'This statement changes data. It runs inside a transaction that is rolled back afterwards, so the database is left as it was; triggers and sequences may still move.' },
+        'Run and Roll Back',
+      );
+      if (choice !== 'Run and Roll Back') return;
+    }
+    const bundle = requireBundle<typeof ChecksBundle>('checks');
+    const settings = this.config.settings;
+    const resolver = bundle.createServiceResolver({
+      labPackageDir: () => lab.dir,
+      env: process.env,
+      overrides: settings.serviceOverrides,
+      containers: (_manifest, candidate) => this.labServices.containerEndpoint(lab, candidate),
+      embedded: (_manifest, candidate) => this.labServices.embedded.endpoint(lab, candidate),
+    });
+    const endpoint = await resolver.resolve(lab.manifest, service);
+    if (endpoint.kind !== 'postgres') throw new Error(`the service "${service.name}" is not a PostgreSQL database.`);
+    const label = analyze ? 'Explain Analyze' : 'Explain';
+    this.logger.info(`${label} on ${endpoint.source ?? `${endpoint.host}:${endpoint.port}`} for ${labDisplayName(lab)}: ${sql.replace(/\s+/g, ' ').slice(0, 120)}`);
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `${label}…` }, () => bundle.explainStatement(endpoint, sql, { analyze }));
+    const at = new Date().toISOString();
+    await this.remember(lab, labFolder, { at, analyze, sql, plan: result.json });
+    const statement = sql.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim();
+    this.showPlan(result.plan, `${label}: ${statement.length > 80 ? `${statement.slice(0, 79)}…` : statement}`, sql, at);
+    this.logger.info(`${label}: ${result.plan.nodes.length} nodes${result.plan.executionMs !== undefined ? `, ${result.plan.executionMs} ms` : ''}`);
+  }
+
+  showPlan(plan: Plan, title: string, sql?: string, at?: string): void {
+    this.panel.show({ plan, title, ...(sql ? { sql } : {}), ...(at ? { at } : {}) });
+  }
+
+  /** Reads a pasted or saved plan (JSON or psql's text) and shows it. */
+  openPlanText(text: string, title: string): void {
+    const plan = requireBundle<typeof ChecksBundle>('checks').parsePlan(text);
+    this.showPlan(plan, title);
+  }
+
+  /** The plans explained in a lab, newest first (from .delabs/plans/<lab>/). */
+  async history(lab: Lab, labFolder: vscode.Uri): Promise<{ uri: vscode.Uri; entry: HistoryEntry }[]> {
+    const folder = this.historyFolder(lab, labFolder);
+    let names: [string, vscode.FileType][];
+    try {
+      names = await vscode.workspace.fs.readDirectory(folder);
+    } catch {
+      return [];
+    }
+    const entries: { uri: vscode.Uri; entry: HistoryEntry }[] = [];
+    for (const [name] of names.filter(([file, type]) => type === vscode.FileType.File && file.endsWith('.json')).sort().reverse()) {
+      const uri = vscode.Uri.joinPath(folder, name);
+      try {
+        entries.push({ uri, entry: JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8')) as HistoryEntry });
+      } catch (error) {
+        this.logger.warn(`Skipped the plan ${uri.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return entries;
+  }
+
+  /** Compares two plans of the lab's history, before and after, side by side. */
+  compare(before: HistoryEntry, after: HistoryEntry): void {
+    const bundle = requireBundle<typeof ChecksBundle>('checks');
+    const planBefore = bundle.planFromJson(before.plan);
+    const planAfter = bundle.planFromJson(after.plan);
+    const comparison = bundle.comparePlans(planBefore, planAfter);
+    this.panel.compare({
+      before: planBefore,
+      after: planAfter,
+      beforeLabel: historyLabel(before),
+      afterLabel: historyLabel(after),
+      rows: comparison.rows.map((row) => ({
+        kind: row.kind,
+        depth: row.depth,
+        ...(row.kind !== 'added' ? { beforeId: row.before.id } : {}),
+        ...(row.kind !== 'removed' ? { afterId: row.after.id } : {}),
+        ...(row.kind === 'matched' ? { typeChanged: row.typeChanged } : {}),
+      })),
+      summary: comparison.summary,
+    });
+  }
+
+  private historyFolder(lab: Lab, labFolder: vscode.Uri): vscode.Uri {
+    const workspace = vscode.workspace.getWorkspaceFolder(labFolder)?.uri ?? labFolder;
+    return vscode.Uri.joinPath(workspace, '.delabs', 'plans', lab.manifest.id);
+  }
+
+  /** Keeps the plan with the lab, so today's plan can be compared with yesterday's. */
+  private async remember(lab: Lab, labFolder: vscode.Uri, entry: HistoryEntry): Promise<void> {
+    const folder = this.historyFolder(lab, labFolder);
+    const name = `${entry.at.replace(/[:.]/g, '-')}${entry.analyze ? '-analyze' : ''}.json`;
+    try {
+      await vscode.workspace.fs.createDirectory(folder);
+      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, name), Buffer.from(`${JSON.stringify(entry, null, 1)}\n`));
+    } catch (error) {
+      this.logger.warn(`Could not keep the plan in ${path.join(folder.fsPath, name)}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
