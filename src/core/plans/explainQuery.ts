@@ -6,6 +6,9 @@
 import type { PostgresEndpoint } from '../checks/types';
 import { closeClient, connectPostgres, describePostgresError, postgresErrorOf, queryText } from '../checks/postgres/connection';
 import { planFromJson, type Plan } from './planModel';
+import { explainable, statementBody } from './statementKinds';
+
+export { explainable, statementWrites } from './statementKinds';
 
 export interface ExplainOptions {
   /** Runs the statement (inside the rolled-back transaction) for real times and rows. */
@@ -19,30 +22,6 @@ export interface ExplainResult {
   readonly json: unknown;
   /** The EXPLAIN that ran. */
   readonly explain: string;
-}
-
-const WRITING = /^(insert|update|delete|merge|create|drop|alter|truncate|grant|revoke|comment|vacuum|analyze|cluster|reindex|refresh|copy|call|do|lock)\b/i;
-
-/** The statement without leading comments and blanks, and without a trailing `;`. */
-function statementBody(sql: string): string {
-  return sql
-    .replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, '')
-    .trim()
-    .replace(/;\s*$/, '');
-}
-
-/** Whether running the statement changes something (data, schema, settings): such an Analyze asks first. */
-export function statementWrites(sql: string): boolean {
-  const body = statementBody(sql);
-  if (/^with\b/i.test(body)) return /\b(insert|update|delete|merge)\b/i.test(body);
-  // SELECT ... INTO creates a table.
-  if (/^select\b/i.test(body)) return /\binto\b/i.test(body);
-  return WRITING.test(body);
-}
-
-/** Whether EXPLAIN can take the statement at all (not DDL, not a transaction command). */
-export function explainable(sql: string): boolean {
-  return /^(select|insert|update|delete|merge|values|table|with|execute|declare|create\s+table\s+\S+\s+as|create\s+materialized\s+view)\b/i.test(statementBody(sql));
 }
 
 export async function explainStatement(endpoint: PostgresEndpoint, sql: string, options: ExplainOptions): Promise<ExplainResult> {

@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import { splitSqlStatements } from '../../core/checks/postgres/statements';
+import { explainable } from '../../core/plans/statementKinds';
 import { labContaining } from '../checks/labLocator';
 import { Disposable } from '../disposable';
 import type { LabService } from '../labs/labService';
-
-/** Statements EXPLAIN takes; the others get no lens. */
-const EXPLAINABLE = /^(select|insert|update|delete|merge|values|table|with)\b/i;
 
 /** "Explain" and "Explain Analyze" above each statement of a SQL file in a lab that has a PostgreSQL database. */
 export class ExplainCodeLensProvider extends Disposable implements vscode.CodeLensProvider {
@@ -23,7 +21,7 @@ export class ExplainCodeLensProvider extends Disposable implements vscode.CodeLe
     if (!opened?.lab.manifest.services.some((service) => service.kind === 'postgres')) return [];
     const lenses: vscode.CodeLens[] = [];
     for (const statement of splitSqlStatements(document.getText())) {
-      if (!EXPLAINABLE.test(statement.text)) continue;
+      if (!explainable(statement.text)) continue;
       const start = document.positionAt(statement.startOffset);
       const range = new vscode.Range(start, start);
       const args = [document.uri, statement.startOffset];

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type * as ChecksBundle from '../checks/checksBundle';
 import type { Lab } from '../../core/labs/catalog';
 import type { Plan } from '../../core/plans/planModel';
+import { statementWrites } from '../../core/plans/statementKinds';
 import { labContaining } from '../checks/labLocator';
 import type { Config } from '../config';
 import { requireBundle } from '../lazyBundle';
@@ -28,9 +29,6 @@ export function historyLabel(entry: HistoryEntry): string {
   return `${time} ${entry.analyze ? 'Explain Analyze' : 'Explain'}: ${sql.length > 60 ? `${sql.slice(0, 59)}…` : sql}`;
 }
 
-/** Statements that change something when analyzed: EXPLAIN ANALYZE runs them (then rolls back). */
-const WRITES = /^(insert|update|delete|merge|create|select\b[\s\S]*\binto\b)/i;
-
 /**
  * Explains a statement of a lab's SQL file on the lab's database (wherever its service runs, as the
  * checks resolve it), keeps the plan in the lab's history (.delabs/plans/<lab>/), and shows it.
@@ -50,7 +48,7 @@ export class Explainer {
     const { lab, labFolder } = opened;
     const service = lab.manifest.services.find((candidate) => candidate.kind === 'postgres');
     if (!service) throw new Error(`${labDisplayName(lab)} has no PostgreSQL database to explain the statement on.`);
-    if (analyze && WRITES.test(sql.trim())) {
+    if (analyze && statementWrites(sql)) {
       const choice = await vscode.window.showWarningMessage(
         'Explain Analyze runs the statement.',
         { modal: true, detail: 'This statement changes data. It runs inside a transaction that is rolled back afterwards, so the database is left as it was; triggers and sequences may still move.' },
