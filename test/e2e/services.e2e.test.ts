@@ -4,7 +4,7 @@
  * Services stops it.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { useWorkbench } from './harness/session';
@@ -66,6 +66,16 @@ describe('Lab 07\'s services on the embedded PostgreSQL (code-server + Chromium)
     await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
     await suite.workbench.screenshot('services-03-plan');
     await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+
+    // Exported as SVG where the save dialog proposes (the workspace folder), with the plan's nodes in it.
+    await runCommand(page, 'Data Labs: Export Plan as SVG...');
+    const dialog = page.locator('.quick-input-widget input.input');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    await waitFor('the proposed file name', () => dialog.inputValue(), (value) => value.endsWith('plan.svg'));
+    await dialog.press('Enter');
+    const svgFile = join(suite.session.workspace, 'plan.svg');
+    const svg = await waitFor('the SVG file', () => (existsSync(svgFile) ? readFileSync(svgFile, 'utf8') : ''), (text) => text.includes('</svg>'));
+    if (!svg.includes('>Seq Scan on dw.fact_sales f</text>')) throw new Error(`the SVG lacks the fact table's scan:\n${svg.slice(0, 2000)}`);
   });
 
   it('compares the plan of a query before and after the learner creates an index', async () => {

@@ -7,3 +7,4 @@ export { explainStatement } from '../../core/plans/explainQuery';
 export { parsePlan } from '../../core/plans/planText';
 export { comparePlans } from '../../core/plans/planCompare';
 export { planFromJson } from '../../core/plans/planModel';
+export { planToSvg } from '../../core/plans/planSvg';

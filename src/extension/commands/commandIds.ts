@@ -16,6 +16,7 @@ export const COMMAND_IDS = [
   'delabs.explain.query',
   'delabs.explain.analyze',
   'delabs.explain.open',
+  'delabs.explain.export',
   'delabs.explain.compare',
   'delabs.er.show',
   'delabs.lag.show',

@@ -54,6 +54,9 @@ export const openPlan: CommandHandler = async (services) => {
   services.explainer.openPlanText(text, `Plan from ${vscode.workspace.asRelativePath(file)}`);
 };
 
+/** Data Labs: Export Plan as SVG... — the plan on show, as a standalone SVG document. */
+export const exportPlan: CommandHandler = (services) => services.explainer.exportSvg();
+
 /** Data Labs: Compare Plans — two plans from the lab's history (the last two by default), node by node. */
 export const comparePlans: CommandHandler = async (services, arg) => {
   const lab = await labForCommand(services.labService, arg, 'Compare the plans of which lab?');

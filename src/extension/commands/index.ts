@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { COMMANDS_REQUIRING_TRUST, type CommandId } from './commandIds';
-import { comparePlans, explainAnalyze, explainQuery, openPlan } from './explain';
+import { comparePlans, explainAnalyze, explainQuery, exportPlan, openPlan } from './explain';
 import { formatSql } from './formatSql';
 import { openLab } from './openLab';
 import { openWalkthrough } from './openWalkthrough';
@@ -28,6 +28,7 @@ const HANDLERS: Record<CommandId, CommandHandler> = {
   'delabs.explain.query': explainQuery,
   'delabs.explain.analyze': explainAnalyze,
   'delabs.explain.open': openPlan,
+  'delabs.explain.export': exportPlan,
   'delabs.explain.compare': comparePlans,
   'delabs.er.show': plannedCommand('delabs.er.show'),
   'delabs.lag.show': plannedCommand('delabs.lag.show'),

@@ -81,6 +81,26 @@ export class Explainer {
     this.panel.show({ plan, title, ...(sql ? { sql } : {}), ...(at ? { at } : {}) });
   }
 
+  /** Writes the plan on show as an SVG document, where the learner chooses. */
+  async exportSvg(): Promise<void> {
+    const current = this.panel.current;
+    if (!current) {
+      void vscode.window.showInformationMessage('Data Labs: explain a query (or open a plan) first; the plan on show is what is exported.');
+      return;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      filters: { 'SVG image': ['svg'] },
+      saveLabel: 'Export Plan',
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'plan.svg') } : {}),
+    });
+    if (!target) return;
+    const svg = requireBundle<typeof ChecksBundle>('checks').planToSvg(current.plan, current.title);
+    await vscode.workspace.fs.writeFile(target, Buffer.from(svg, 'utf8'));
+    this.logger.info(`Exported the plan (${current.plan.nodes.length} nodes) to ${target.fsPath}`);
+    void vscode.window.showInformationMessage(`Data Labs: the plan is saved as ${vscode.workspace.asRelativePath(target)}.`);
+  }
+
   /** Reads a pasted or saved plan (JSON or psql's text) and shows it. */
   openPlanText(text: string, title: string): void {
     const plan = requireBundle<typeof ChecksBundle>('checks').parsePlan(text);

@@ -12,6 +12,8 @@ export class PlanPanel extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
   private pending: NotificationMessage | undefined;
+  /** The plan on show, for Export Plan as SVG. */
+  current: ShowPlanParams | undefined;
 
   constructor(private readonly extensionUri: vscode.Uri) {
     super();
@@ -19,10 +21,12 @@ export class PlanPanel extends Disposable {
   }
 
   show(params: ShowPlanParams): void {
+    this.current = params;
     this.post({ type: 'host/notify', method: PLAN_SHOW, params }, `Plan: ${params.title}`);
   }
 
   compare(params: ComparePlansParams): void {
+    this.current = undefined;
     this.post({ type: 'host/notify', method: PLAN_COMPARE, params }, `Compare: ${params.beforeLabel} → ${params.afterLabel}`);
   }
 
@@ -60,6 +64,7 @@ export class PlanPanel extends Disposable {
     panel.onDidDispose(() => {
       this.panel = undefined;
       this.ready = false;
+      this.current = undefined;
     });
     return panel;
   }
