@@ -7,6 +7,7 @@
  */
 import type { Plan, PlanNode } from '../../src/shared/plan';
 import { PLAN_COMPARE, PLAN_SHOW, type ComparePlansParams, type ShowPlanParams } from '../../src/shared/planProtocol';
+import { formatPlanMs } from '../../src/shared/planFormat';
 import { HostBridge } from '../shared/bridge';
 
 /** Children shown before a "show more" button, for nodes with many (Append over partitions). */
@@ -33,12 +34,6 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
-}
-
-function formatMs(ms: number): string {
-  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
-  if (ms >= 10) return `${ms.toFixed(1)} ms`;
-  return `${ms.toFixed(3)} ms`;
 }
 
 function formatCount(value: number): string {
@@ -72,8 +67,8 @@ function nodeRow(node: PlanNode, view: ViewState): HTMLElement {
   const total = totalTime(view.plan);
   if (node.exclusiveMs !== undefined && total > 0) {
     const share = (100 * node.exclusiveMs) / total;
-    const time = element('span', `time${share >= 50 ? ' hot' : share >= 20 ? ' warm' : ''}`, `${formatMs(node.exclusiveMs)} (${share.toFixed(1)}%)`);
-    time.title = `Exclusive ${formatMs(node.exclusiveMs)}; inclusive ${formatMs(node.inclusiveMs ?? 0)}`;
+    const time = element('span', `time${share >= 50 ? ' hot' : share >= 20 ? ' warm' : ''}`, `${formatPlanMs(node.exclusiveMs)} (${share.toFixed(1)}%)`);
+    time.title = `Exclusive ${formatPlanMs(node.exclusiveMs)}; inclusive ${formatPlanMs(node.inclusiveMs ?? 0)}`;
     const bar = element('span', 'bar');
     bar.style.width = `${Math.min(100, share).toFixed(1)}%`;
     time.append(bar);
@@ -130,7 +125,7 @@ function details(node: PlanNode | undefined): HTMLElement {
     row.append(element('th', undefined, label), element('td', undefined, value));
     table.append(row);
   };
-  if (node.inclusiveMs !== undefined) add('Time', `${formatMs(node.exclusiveMs ?? 0)} in the node, ${formatMs(node.inclusiveMs)} with its children`);
+  if (node.inclusiveMs !== undefined) add('Time', `${formatPlanMs(node.exclusiveMs ?? 0)} in the node, ${formatPlanMs(node.inclusiveMs)} with its children`);
   if (node.actual) add('Rows', `${formatCount(node.actual.rows)} per loop × ${formatCount(node.loops)} loops (estimated ${formatCount(node.planRows)} per loop)`);
   if (node.misestimate) add('Estimate', node.misestimate.direction === 'exact' ? 'exact' : `${node.misestimate.factor}× ${node.misestimate.direction === 'under' ? 'under' : 'over'}estimated`);
   add('Cost', `${node.startupCost.toFixed(2)} to start, ${node.totalCost.toFixed(2)} in all`);
@@ -164,8 +159,8 @@ function header(params: ShowPlanParams): HTMLElement {
   const head = element('header');
   head.append(element('h1', undefined, params.title));
   const facts: string[] = [`${formatCount(plan.nodes.length)} nodes`];
-  if (plan.executionMs !== undefined) facts.push(`execution ${formatMs(plan.executionMs)}`);
-  if (plan.planningMs !== undefined) facts.push(`planning ${formatMs(plan.planningMs)}`);
+  if (plan.executionMs !== undefined) facts.push(`execution ${formatPlanMs(plan.executionMs)}`);
+  if (plan.planningMs !== undefined) facts.push(`planning ${formatPlanMs(plan.planningMs)}`);
   if (!plan.analyzed) facts.push('estimates only (not analyzed)');
   const flagged = plan.nodes.filter((node) => (node.misestimate?.factor ?? 0) >= MISESTIMATE_FLAG).length;
   if (flagged > 0) facts.push(`${flagged} misestimated ${flagged === 1 ? 'node' : 'nodes'}`);
@@ -264,7 +259,7 @@ document.addEventListener('click', (event) => {
 
 function timeCell(node: PlanNode | undefined): string {
   if (!node) return '';
-  return node.inclusiveMs !== undefined ? formatMs(node.inclusiveMs) : `cost ${node.totalCost.toFixed(2)}`;
+  return node.inclusiveMs !== undefined ? formatPlanMs(node.inclusiveMs) : `cost ${node.totalCost.toFixed(2)}`;
 }
 
 function rowsCell(node: PlanNode | undefined): string {

@@ -4,6 +4,7 @@
  * expensive path marked in red. Every name from the plan is escaped as XML text.
  */
 import type { Plan, PlanNode } from '../../shared/plan';
+import { formatPlanMs } from '../../shared/planFormat';
 
 const ROW_HEIGHT = 40;
 const INDENT = 18;
@@ -18,13 +19,9 @@ export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => XML_ESCAPES[character] ?? character);
 }
 
-function formatMs(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(3)} ms`;
-}
-
 function detail(node: PlanNode, total: number): string {
   const parts: string[] = [];
-  if (node.exclusiveMs !== undefined) parts.push(`${formatMs(node.exclusiveMs)}${total > 0 ? ` (${((100 * node.exclusiveMs) / total).toFixed(1)}%)` : ''}`);
+  if (node.exclusiveMs !== undefined) parts.push(`${formatPlanMs(node.exclusiveMs)}${total > 0 ? ` (${((100 * node.exclusiveMs) / total).toFixed(1)}%)` : ''}`);
   if (node.actual) parts.push(`${(node.actual.rows * node.loops).toLocaleString('en-US')} of ${(node.planRows * node.loops).toLocaleString('en-US')} rows`);
   else parts.push(`${node.planRows.toLocaleString('en-US')} rows (est.)`);
   if (node.misestimate && node.misestimate.factor >= 10) parts.push(`${node.misestimate.direction === 'under' ? 'under' : 'over'}estimated ×${node.misestimate.factor}`);
@@ -39,7 +36,7 @@ export function planToSvg(plan: Plan, title: string): string {
   const nodes = plan.nodes.slice(0, SVG_MAX_ROWS);
   const omitted = plan.nodes.length - nodes.length;
   const height = HEADER + (nodes.length + (omitted > 0 ? 1 : 0)) * ROW_HEIGHT + 12;
-  const facts = [`${plan.nodes.length.toLocaleString('en-US')} nodes`, ...(plan.executionMs !== undefined ? [`execution ${formatMs(plan.executionMs)}`] : []), ...(plan.analyzed ? [] : ['estimates only'])].join(' · ');
+  const facts = [`${plan.nodes.length.toLocaleString('en-US')} nodes`, ...(plan.executionMs !== undefined ? [`execution ${formatPlanMs(plan.executionMs)}`] : []), ...(plan.analyzed ? [] : ['estimates only'])].join(' · ');
   const rows = nodes.map((node, index) => {
     const y = HEADER + index * ROW_HEIGHT;
     const x = 12 + node.depth * INDENT;

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Lab } from '../../core/labs/catalog';
+import { connectableHost } from '../../core/services/docker/endpoints';
 import type { EnvironmentLine } from '../../core/services/docker/environment';
 import type { ServiceStatus } from '../../core/services/docker/orchestrator';
 import { labForCommand } from '../checks/labLocator';
@@ -36,7 +37,7 @@ function describeRunning(statuses: readonly ServiceStatus[]): string {
   return statuses
     .map((status) => {
       const port = status.ports[0];
-      return `${status.service} on ${port ? `${port.hostIp && port.hostIp !== '0.0.0.0' ? port.hostIp : '127.0.0.1'}:${port.hostPort}` : 'no published port'}${status.health ? ` (${status.health})` : ''}`;
+      return `${status.service} on ${port ? `${connectableHost(port)}:${port.hostPort}` : 'no published port'}${status.health ? ` (${status.health})` : ''}`;
     })
     .join(', ');
 }

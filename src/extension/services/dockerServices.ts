@@ -30,6 +30,7 @@ export class DockerServices extends Disposable {
   private bundle: { readonly module: DockerBundle; readonly docker: Dockerode } | undefined;
   private availability: { readonly at: number; readonly answer: Promise<boolean> } | undefined;
   private readonly statuses = new Map<string, readonly ServiceStatus[]>();
+  private readonly projects = new Map<string, ComposeProject>();
   private readonly labs = new Map<string, Lab>();
   private readonly refreshing = new Map<string, Promise<void>>();
   private readonly watchers = new Map<string, AbortController>();
@@ -80,8 +81,15 @@ export class DockerServices extends Disposable {
 
   /** The compose project of a lab: its compose.yaml, as `docker compose -p delabs-<id>` would run it. */
   project(lab: Lab): ComposeProject {
-    const { module } = this.load();
-    return module.readComposeFile(path.join(lab.dir, 'compose.yaml'), { projectName: `delabs-${lab.manifest.id}`, workingDir: lab.dir });
+    // Read once per lab package version: every refresh after a burst of Docker events needs it.
+    const key = `${lab.dir}@${lab.contentVersion}`;
+    let project = this.projects.get(key);
+    if (!project) {
+      const { module } = this.load();
+      project = module.readComposeFile(path.join(lab.dir, 'compose.yaml'), { projectName: `delabs-${lab.manifest.id}`, workingDir: lab.dir });
+      this.projects.set(key, project);
+    }
+    return project;
   }
 
   private orchestrator(lab: Lab): ComposeOrchestrator {

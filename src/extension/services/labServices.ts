@@ -3,6 +3,7 @@ import type { ServiceEndpoint } from '../../core/checks/types';
 import type { Lab } from '../../core/labs/catalog';
 import type { ServiceDefinition } from '../../core/labs/labSchema';
 import type { Config } from '../config';
+import { connectableHost } from '../../core/services/docker/endpoints';
 import { Disposable } from '../disposable';
 import type { DockerServices } from './dockerServices';
 import { runsEmbedded, type EmbeddedServices } from './embeddedServices';
@@ -84,7 +85,7 @@ export class LabServices extends Disposable {
         runtime,
         state,
         ...(status?.health ? { health: status.health } : {}),
-        ...(port && state === 'running' ? { address: `${port.hostIp && port.hostIp !== '0.0.0.0' ? port.hostIp : '127.0.0.1'}:${port.hostPort}` } : {}),
+        ...(port && state === 'running' ? { address: `${connectableHost(port)}:${port.hostPort}` } : {}),
       };
     });
   }

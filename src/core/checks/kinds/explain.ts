@@ -32,6 +32,11 @@ export function planNodes(plan: Plan): VisitedNode[] {
   });
 }
 
+/** The operation of a node as psql names it, without what it reads: `Parallel Seq Scan`, `HashAggregate`. */
+function operationName(node: PlanNode): string {
+  return node.title.split(' on ')[0]?.split(' using ')[0] ?? node.nodeType;
+}
+
 /** One node as psql would name it, with its cost: `Index Scan using orders_pkey on orders o (cost 0.29..8.30)`. */
 export function describeNode(node: PlanNode): string {
   return `${node.title} (cost ${node.startupCost.toFixed(2)}..${node.totalCost.toFixed(2)})`;
@@ -73,9 +78,9 @@ export const runExplainCheck: KindRunner<'explain'> = async (check, context) => 
 
   if ('nodeType' in expect) {
     const wanted = expect.nodeType;
-    const found = nodes.find(({ node }) => node.nodeType === wanted || node.title.split(' on ')[0]?.split(' using ')[0] === wanted);
+    const found = nodes.find(({ node }) => node.nodeType === wanted || operationName(node) === wanted);
     if (found) return outcome.passed(`the plan has a ${wanted} node: ${describeNode(found.node)}.`);
-    const types = [...new Set(nodes.map(({ node }) => node.title.split(' on ')[0]?.split(' using ')[0] ?? node.nodeType))];
+    const types = [...new Set(nodes.map(({ node }) => operationName(node)))];
     return outcome.failed(`the plan has no ${wanted} node; its nodes are ${joinAnd(types)}.`, { expected: `a ${wanted} node`, actual });
   }
 
