@@ -29,7 +29,7 @@ function nodeTests(name, files, env = {}) {
 }
 
 /** Every step of a full run; fewer means one that others depend on failed. */
-const EXPECTED_STEPS = 12;
+const EXPECTED_STEPS = 13;
 
 /** The labs' verification harness; counts proven labs as passed tests and the others as failed. */
 function labsHarness() {
@@ -84,6 +84,8 @@ async function main() {
         const env = prepareE2e({ packageFirst: false });
         return nodeTests('e2e', findTests(join(root, 'test/e2e'), '.e2e.test.ts'), env);
       });
+      // Figures, not verdicts: prints the plan view's and PEV2's time to first render; fails only if one draws nothing.
+      await step('benchmark: plan view against PEV2', () => node(['--import', 'tsx', 'bench/planRender.ts', '--runs', '3']));
     }
   }
 

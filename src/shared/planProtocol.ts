@@ -4,8 +4,8 @@
  */
 import type { Plan } from './plan';
 
-/** Host to webview: draw this plan. */
-export interface ShowPlanParams {
+/** A plan to show, as the host holds it. */
+export interface PlanOnShow {
   readonly plan: Plan;
   /** "Explain Analyze: select ... (lab 07, postgres at 127.0.0.1:54307)". */
   readonly title: string;
@@ -15,7 +15,26 @@ export interface ShowPlanParams {
   readonly at?: string;
 }
 
+/** Host to webview: draw this plan. */
+export interface ShowPlanParams extends Omit<PlanOnShow, 'plan'> {
+  /** The plan as `encodePlan` writes it (planWire.ts): JSON text, flat, without each node's raw keys. */
+  readonly plan: string;
+  /** Which plan this is, for asking the host about one of its nodes. */
+  readonly serial: number;
+}
+
 export const PLAN_SHOW = 'plan/show';
+
+/** Webview to host, a request: everything PostgreSQL wrote about one node of the plan on show. */
+export interface NodeDetailsParams {
+  readonly serial: number;
+  readonly id: number;
+}
+
+/** The node's keys as PostgreSQL wrote them (without its children). */
+export type NodeDetailsResult = Readonly<Record<string, unknown>>;
+
+export const PLAN_NODE_DETAILS = 'plan/nodeDetails';
 
 /** One row of a comparison: a pair of nodes (by id in each plan), or a node on one side only. */
 export interface CompareRowView {
@@ -26,8 +45,8 @@ export interface CompareRowView {
   readonly typeChanged?: boolean;
 }
 
-/** Host to webview: draw two plans compared node by node. */
-export interface ComparePlansParams {
+/** Two plans compared node by node, as the host holds them. */
+export interface PlanComparison {
   readonly before: Plan;
   readonly after: Plan;
   readonly beforeLabel: string;
@@ -36,4 +55,23 @@ export interface ComparePlansParams {
   readonly summary: readonly string[];
 }
 
+/** Host to webview: draw two plans compared node by node (each as `encodePlan` writes it). */
+export interface ComparePlansParams extends Omit<PlanComparison, 'before' | 'after'> {
+  readonly before: string;
+  readonly after: string;
+}
+
 export const PLAN_COMPARE = 'plan/compare';
+
+/** Host to webview: draw this SVG (the plan as Export Plan writes it) on a canvas and send it back as PNG. */
+export interface RenderPngParams {
+  readonly token: number;
+  readonly svg: string;
+}
+
+export const PLAN_RENDER_PNG = 'plan/renderPng';
+
+/** Webview to host, a request answered with `null`: the PNG drawn for `token` (base64), or why it could not be. */
+export type PngResult = { readonly token: number; readonly png: string } | { readonly token: number; readonly error: string };
+
+export const PLAN_PNG = 'plan/png';

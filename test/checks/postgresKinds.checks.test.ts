@@ -706,3 +706,48 @@ analyze small;
     ]);
   });
 });
+
+describe('explain checks against a baseline cost', () => {
+  const source = `${SOURCE_SQL}
+create table wide (id int primary key, code text, amount int);
+insert into wide select g, 'c' || g, g % 100 from generate_series(1, 20000) g;
+create index wide_code_idx on wide (code);
+create table small (id int primary key, name text);
+analyze wide;
+analyze small;
+`;
+  const half = { costBelow: 0.5 };
+  const checks = [
+    { kind: 'explain', query: "select * from wide where code = 'c42'", expect: { ...half, baseline: { withoutIndexesOn: 'wide' } } },
+    { kind: 'explain', query: 'select count(*) from wide where amount > 10', expect: { ...half, baseline: { withoutIndexesOn: 'public.wide' } } },
+    { kind: 'explain', query: "select * from wide where code = 'c42'", expect: { ...half, baseline: { query: "select * from wide where lower(code) = 'c42'" } } },
+    { kind: 'explain', query: 'select * from small where id = 1', expect: { ...half, baseline: { withoutIndexesOn: 'small' } } },
+    { kind: 'explain', query: 'select 1', expect: { ...half, baseline: { withoutIndexesOn: 'nowhere' } } },
+    // The dropped index came back with the rollback: the plan uses it again.
+    { kind: 'explain', query: "select * from wide where code = 'c42'", expect: { usesIndexOn: 'wide' } },
+  ];
+  const masked = (text: string | undefined): string | undefined => text?.replace(/\d+\.\d\d/g, '#').replace(/(?<![(\d])\d+(\.\d)?% of/g, '#% of');
+
+  it('compares the plan\'s cost with the same query without the learner\'s indexes, or with another query', async () => {
+    const results = await run(lab(checks, SETUP), { labFiles: { 'checks/source.sql': source } });
+    const shown = results.map((result) => {
+      const { status, message, expected, actual } = verdict(result);
+      return { status, message: masked(message), expected: masked(expected), actual: masked(actual) };
+    });
+    assert.deepEqual(shown, [
+      { status: 'passed', message: 'the plan costs #, #% of the same query without public.wide_code_idx (#), below 50%.', expected: undefined, actual: undefined },
+      {
+        status: 'failed',
+        message: 'the plan costs #, #% of the same query without public.wide_code_idx (#); it must be below 50%.',
+        expected: 'a total cost below # (50% of #)',
+        actual: 'Aggregate (cost #..#)\n  -> Seq Scan on wide (cost #..#)\n\nthe same query without public.wide_code_idx:\nAggregate (cost #..#)\n  -> Seq Scan on wide (cost #..#)',
+      },
+      { status: 'passed', message: 'the plan costs #, #% of the baseline query (#), below 50%.', expected: undefined, actual: undefined },
+      { status: 'failed', message: 'small has no index besides its primary key and unique constraints: create the one this query needs.', expected: undefined, actual: undefined },
+      { status: 'failed', message: 'relation "nowhere" does not exist: create it in schema.sql.', expected: undefined, actual: undefined },
+      { status: 'passed', message: 'the plan uses an index on wide: Index Scan using wide_code_idx on wide (cost #..#).', expected: undefined, actual: undefined },
+    ]);
+    // The same plan as its baseline costs exactly 100% of it.
+    assert.match(results[1]?.message ?? '', / 100% of the same query/);
+  });
+});

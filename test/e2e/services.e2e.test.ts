@@ -5,10 +5,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { useWorkbench } from './harness/session';
-import { clickDialogButton, notifications, openFile, openViewContainer, pickQuickItem, revealTreeRow, runCommand, runCommandUntil, waitFor, webviewContent } from './harness/workbench';
+import { decodePng } from '../support/png';
+import { clickDialogButton, notifications, openFile, openViewContainer, pickQuickItem, revealTreeRow, runCommand, runCommandUntil, waitFor, waitForWebview, webviewContent } from './harness/workbench';
 
 const REPO = join(__dirname, '..', '..');
 const LAB_DIR = join(REPO, 'labs', '07-analytics-star-schema');
@@ -63,12 +65,14 @@ describe('Lab 07\'s services on the embedded PostgreSQL (code-server + Chromium)
     // The plan reads the star schema the checks loaded: the fact table is scanned.
     await view.locator('.node-row .title', { hasText: /Seq Scan on dw\.fact_sales f/ }).first().waitFor({ timeout: 30_000 });
     await view.locator('.node-row.critical').first().waitFor({ timeout: 10_000 });
+    // The selected node's full report comes from the host when it is selected.
+    await view.locator('.details table.reported th', { hasText: 'Node Type' }).waitFor({ timeout: 10_000 });
     await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
     await suite.workbench.screenshot('services-03-plan');
     await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
 
     // Exported as SVG where the save dialog proposes (the workspace folder), with the plan's nodes in it.
-    await runCommand(page, 'Data Labs: Export Plan as SVG...');
+    await runCommand(page, 'Data Labs: Export Plan as SVG or PNG...');
     const dialog = page.locator('.quick-input-widget input.input');
     await dialog.waitFor({ state: 'visible', timeout: 15_000 });
     await waitFor('the proposed file name', () => dialog.inputValue(), (value) => value.endsWith('plan.svg'));
@@ -76,6 +80,19 @@ describe('Lab 07\'s services on the embedded PostgreSQL (code-server + Chromium)
     const svgFile = join(suite.session.workspace, 'plan.svg');
     const svg = await waitFor('the SVG file', () => (existsSync(svgFile) ? readFileSync(svgFile, 'utf8') : ''), (text) => text.includes('</svg>'));
     if (!svg.includes('>Seq Scan on dw.fact_sales f</text>')) throw new Error(`the SVG lacks the fact table's scan:\n${svg.slice(0, 2000)}`);
+
+    // And as PNG: the same drawing at twice its size, the expensive path's red marker beside the root node.
+    await runCommand(page, 'Data Labs: Export Plan as SVG or PNG...');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    const proposed = await waitFor('the proposed file name', () => dialog.inputValue(), (value) => value.endsWith('plan.svg'));
+    await dialog.fill(proposed.replace(/plan\.svg$/, 'plan.png'));
+    await dialog.press('Enter');
+    const pngFile = join(suite.session.workspace, 'plan.png');
+    const png = decodePng(await waitFor('the PNG file', () => (existsSync(pngFile) ? readFileSync(pngFile) : Buffer.alloc(0)), (bytes) => bytes.length > 0));
+    const svgHeight = Number(/<svg [^>]*height="(\d+)"/.exec(svg)?.[1]);
+    assert.deepEqual([png.width, png.height], [1920, 2 * svgHeight]);
+    assert.deepEqual(png.pixel(2, 2), [255, 255, 255, 255], 'the background is white');
+    assert.deepEqual(png.pixel(14, 150), [209, 36, 47, 255], 'the root node carries the expensive path\'s marker (#d1242f)');
   });
 
   it('compares the plan of a query before and after the learner creates an index', async () => {
@@ -106,6 +123,58 @@ describe('Lab 07\'s services on the embedded PostgreSQL (code-server + Chromium)
     await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
   });
 
+  /** WCAG's contrast ratio of two CSS rgb() colours. */
+  const contrastRatio = (a: string, b: string): number => {
+    const luminance = (colour: string): number => {
+      const [r = 0, g = 0, b = 0] = (colour.match(/[\d.]+/g) ?? []).slice(0, 3).map((channel) => Number(channel) / 255).map((value) => (value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return ((light ?? 0) + 0.05) / ((dark ?? 0) + 0.05);
+  };
+
+  it('reads on light and high-contrast themes: text and the expensive path stand out from the background', async () => {
+    const page = suite.workbench.page;
+    const explained = suite.session.extensionLog().split('\n').filter((line) => /Explain Analyze: \d+ nodes/.test(line)).length;
+    await page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Explain Analyze' }).first().click();
+    await waitFor('the plan', () => suite.session.extensionLog().split('\n').filter((line) => /Explain Analyze: \d+ nodes/.test(line)).length, (count) => count > explained, 60_000);
+    const view = webviewContent(page);
+    await view.locator('.node-row.critical').first().waitFor({ timeout: 30_000 });
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+    try {
+      // As a learner gets there: the theme toggle, then the operating system's high-contrast mode (forced colours), which VS Code follows.
+      const toLight = (): Promise<void> => runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
+      const toHighContrast = (): Promise<void> => page.emulateMedia({ forcedColors: 'active' });
+      for (const [change, theme, kind, textContrast, shot] of [
+        [toLight, 'Light Modern', 'vscode-light', 4.5, 'services-04b-plan-light'],
+        [toHighContrast, 'Light High Contrast', 'vscode-high-contrast-light', 7, 'services-04c-plan-high-contrast-light'],
+        [toLight, 'Dark High Contrast', 'vscode-high-contrast', 7, 'services-04d-plan-high-contrast'],
+      ] as const) {
+        await change();
+        await view.locator(`body.${kind}`).waitFor({ timeout: 15_000 });
+        const colours = await view.locator('body').evaluate((body) => [
+          getComputedStyle(body).backgroundColor,
+          getComputedStyle(body.querySelector('.node-row:not(.selected) .title') ?? body).color,
+          getComputedStyle(body.querySelector('.node-row:not(.selected) .cost') ?? body).color,
+          getComputedStyle(body.querySelector('.node-row.critical') ?? body).borderLeftColor,
+        ]);
+        const [background = '', title = '', cost = '', marker = ''] = colours;
+        const contrast = { title: contrastRatio(title, background), detail: contrastRatio(cost, background), marker: contrastRatio(marker, background) };
+        assert.ok(contrast.title >= textContrast, `${theme}: node titles have a contrast of ${contrast.title.toFixed(2)}, under ${textContrast}`);
+        assert.ok(contrast.detail >= 4.5, `${theme}: costs and row counts have a contrast of ${contrast.detail.toFixed(2)}, under 4.5`);
+        assert.ok(contrast.marker >= 3, `${theme}: the expensive path's marker has a contrast of ${contrast.marker.toFixed(2)}, under 3`);
+        await suite.workbench.screenshot(shot);
+      }
+    } finally {
+      // Back as the session started: the side bar, and the dark theme (out of high contrast VS Code takes the last light or dark one).
+      await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+      await page.emulateMedia({ forcedColors: 'none' });
+      await page.locator('.monaco-workbench.vs, .monaco-workbench.vs-dark').waitFor({ timeout: 15_000 });
+      if ((await page.locator('.monaco-workbench.vs').count()) > 0) await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
+      await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 15_000 });
+    }
+  });
+
   it('shows names from a plan as text, never as markup', async () => {
     const page = suite.workbench.page;
     const hostile = [{ Plan: { 'Node Type': 'Seq Scan', 'Relation Name': '<img src=x onerror="document.body.dataset.pwned=1">', Alias: '<script>document.body.dataset.pwned=2</script>', 'Startup Cost': 0, 'Total Cost': 1, 'Plan Rows': 1, 'Plan Width': 4, Filter: '(name = \'</span><b>bold</b>\')' } }];
@@ -115,12 +184,43 @@ describe('Lab 07\'s services on the embedded PostgreSQL (code-server + Chromium)
     const view = webviewContent(page);
     await view.locator('.node-row .title', { hasText: '<img src=x onerror=' }).first().waitFor({ timeout: 30_000 });
     await view.locator('.condition', { hasText: "Filter: (name = '</span><b>bold</b>')" }).first().waitFor({ timeout: 10_000 });
+    await view.locator('.details table.reported td', { hasText: '<script>document.body.dataset.pwned=2</script>' }).waitFor({ timeout: 10_000 });
     // VS Code injects scripts of its own into the frame; none may carry the plan's text.
     const injected = (await view.locator('img, b').count()) + (await view.locator('script', { hasText: 'pwned' }).count());
     const pwned = await view.locator('body[data-pwned]').count();
     if (injected !== 0 || pwned !== 0) throw new Error(`markup from the plan was rendered: ${injected} elements, body marked ${pwned}`);
     await suite.workbench.screenshot('services-05-plan-escaped');
     await runCommand(page, 'View: Revert and Close Editor');
+  });
+
+  it('opens a plan of 2,102 nodes at once: the partitions wait behind a button, and search finds the last one', async () => {
+    const page = suite.workbench.page;
+    cpSync(join(__dirname, '..', 'fixtures', 'plans', 'partitions.json'), join(suite.session.workspace, 'partitions.json'));
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Data Labs: Open Plan...');
+    const dialog = page.locator('.quick-input-widget input.input');
+    await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+    // The file dialog, not the palette that opened it: it proposes the workspace folder.
+    await waitFor('the open dialog', () => dialog.inputValue(), (value) => value.startsWith('/'));
+    await dialog.fill(join(suite.session.workspace, 'partitions.json'));
+    // Enter once the dialog has caught up with the typed path (it lists the file), or it opens the folder instead.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'partitions.json' }).first().waitFor({ timeout: 15_000 });
+    await dialog.press('Enter');
+    await page.locator('.tab', { hasText: 'Plan: Plan from partitions.json' }).waitFor({ timeout: 30_000 });
+    await page.locator('iframe.webview.ready:visible').waitFor({ timeout: 30_000 });
+    await waitForWebview(page, (view) => view.locator('header .facts', { hasText: /^2,102 nodes/ }), 30_000);
+    const view = webviewContent(page);
+    // The aggregate, the Append and its first ten partitions; the other 2,090 wait behind a button.
+    assert.equal(await view.locator('.node-row').count(), 12);
+    await view.locator('button.more', { hasText: 'Show 200 more of 2,090 hidden' }).click();
+    await view.locator('button.more', { hasText: 'Show 200 more of 1,890 hidden' }).waitFor({ timeout: 10_000 });
+    assert.equal(await view.locator('.node-row').count(), 212);
+    await view.locator('input.search').fill('events_2099 events_2100');
+    await view.locator('.match-count', { hasText: /^1 match$/ }).waitFor({ timeout: 10_000 });
+    // The view scrolls to the first match by itself.
+    const match = view.locator('.node-row.match .title', { hasText: 'Seq Scan on events_2099 events_2100' });
+    await waitFor('the match in view', () => match.evaluate((title) => title.getBoundingClientRect().bottom <= window.innerHeight && title.getBoundingClientRect().top >= 0), Boolean, 10_000);
+    await suite.workbench.screenshot('services-05b-plan-2102-nodes');
   });
 
   it('stops it, and the tree says so', async () => {

@@ -65,7 +65,7 @@ describe('package.json, the extension manifest', () => {
         'Data Labs: Explain Query',
         'Data Labs: Explain Analyze Query',
         'Data Labs: Open Plan...',
-        'Data Labs: Export Plan as SVG...',
+        'Data Labs: Export Plan as SVG or PNG...',
         'Data Labs: Compare Plans',
         'Data Labs: Show ER Diagram',
         'Data Labs: Show Consumer Lag',

@@ -5,13 +5,15 @@
  * stay usable: children are rendered only when their parent is expanded, and long member lists (the
  * partitions of an Append) show their first members with a button for the rest.
  */
-import type { Plan, PlanNode } from '../../src/shared/plan';
-import { PLAN_COMPARE, PLAN_SHOW, type ComparePlansParams, type ShowPlanParams } from '../../src/shared/planProtocol';
+import { PLAN_COMPARE, PLAN_NODE_DETAILS, PLAN_PNG, PLAN_RENDER_PNG, PLAN_SHOW, type ComparePlansParams, type NodeDetailsParams, type NodeDetailsResult, type PngResult, type RenderPngParams, type ShowPlanParams } from '../../src/shared/planProtocol';
 import { formatPlanMs } from '../../src/shared/planFormat';
+import { decodePlan, type PlanView as Plan, type PlanViewNode as PlanNode } from '../../src/shared/planWire';
 import { HostBridge } from '../shared/bridge';
 
 /** Children shown before a "show more" button, for nodes with many (Append over partitions). */
 const FIRST_MEMBERS = 10;
+/** Members each "Show more" adds. */
+const MORE_MEMBERS = 200;
 /** A node with more children than this starts collapsed in plans larger than LARGE_PLAN nodes. */
 const MANY_CHILDREN = 20;
 const LARGE_PLAN = 300;
@@ -19,6 +21,10 @@ const MISESTIMATE_FLAG = 10;
 
 interface ViewState {
   plan: Plan;
+  /** The host's number for this plan, to ask it about a node. */
+  serial: number;
+  /** What PostgreSQL wrote about each node asked for so far. */
+  reported: Map<number, NodeDetailsResult>;
   critical: Set<number>;
   expanded: Set<number>;
   shownMembers: Map<number, number>;
@@ -90,6 +96,12 @@ function nodeRow(node: PlanNode, view: ViewState): HTMLElement {
   return row;
 }
 
+function moreButton(node: PlanNode, shown: number): HTMLElement {
+  const more = element('button', 'more', `Show ${formatCount(Math.min(MORE_MEMBERS, node.children.length - shown))} more of ${formatCount(node.children.length - shown)} hidden`);
+  more.dataset.more = String(node.id);
+  return more;
+}
+
 function renderNode(node: PlanNode, view: ViewState): HTMLElement {
   const item = element('li', 'node');
   item.append(nodeRow(node, view));
@@ -101,11 +113,7 @@ function renderNode(node: PlanNode, view: ViewState): HTMLElement {
     list.setAttribute('role', 'group');
     const shown = view.shownMembers.get(node.id) ?? (node.children.length > MANY_CHILDREN ? FIRST_MEMBERS : node.children.length);
     for (const child of node.children.slice(0, shown)) list.append(renderNode(child, view));
-    if (shown < node.children.length) {
-      const more = element('button', 'more', `Show ${formatCount(node.children.length - shown)} more of ${formatCount(node.children.length)}`);
-      more.dataset.more = String(node.id);
-      list.append(more);
-    }
+    if (shown < node.children.length) list.append(moreButton(node, shown));
     item.append(list);
   }
   return item;
@@ -131,12 +139,45 @@ function details(node: PlanNode | undefined): HTMLElement {
   add('Cost', `${node.startupCost.toFixed(2)} to start, ${node.totalCost.toFixed(2)} in all`);
   if (node.buffers) add('Buffers', `shared hit ${node.buffers.sharedHit}, read ${node.buffers.sharedRead}, dirtied ${node.buffers.sharedDirtied}, written ${node.buffers.sharedWritten}; temp read ${node.buffers.tempRead}, written ${node.buffers.tempWritten}`);
   if (node.rowsRemoved !== undefined) add('Rows removed', formatCount(node.rowsRemoved));
-  for (const [key, value] of Object.entries(node.raw)) {
-    if (value === undefined || value === null) continue;
-    add(key, Array.isArray(value) ? value.map(String).join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value));
-  }
   panel.append(table);
+  // Everything else PostgreSQL wrote about the node comes from the host (the plan came without it).
+  const reported = element('table', 'reported');
+  const known = state?.reported.get(node.id);
+  if (known) fillReported(reported, known);
+  else {
+    reported.append(element('caption', 'hint', 'Asking for what PostgreSQL reported…'));
+    void askReported(node.id);
+  }
+  panel.append(reported);
   return panel;
+}
+
+function fillReported(table: HTMLElement, reported: NodeDetailsResult): void {
+  const rows = Object.entries(reported)
+    .filter(([, value]) => value !== undefined && value !== null)
+    .map(([key, value]) => {
+      const row = element('tr');
+      row.append(element('th', undefined, key), element('td', undefined, Array.isArray(value) ? value.map(String).join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value)));
+      return row;
+    });
+  table.replaceChildren(...rows);
+}
+
+async function askReported(id: number): Promise<void> {
+  const view = state;
+  if (!view) return;
+  const params: NodeDetailsParams = { serial: view.serial, id };
+  let reported: NodeDetailsResult;
+  try {
+    reported = await bridge.request<NodeDetailsResult>(PLAN_NODE_DETAILS, params);
+  } catch (error) {
+    const table = state === view && view.selected === id ? document.querySelector('.details table.reported') : null;
+    table?.replaceChildren(element('caption', 'hint', `PostgreSQL's report of this node is not available: ${error instanceof Error ? error.message : String(error)}.`));
+    return;
+  }
+  view.reported.set(id, reported);
+  const table = state === view && view.selected === id ? document.querySelector<HTMLElement>('.details table.reported') : null;
+  if (table) fillReported(table, reported);
 }
 
 function render(): void {
@@ -154,8 +195,7 @@ function render(): void {
   tree.scrollTop = scroll;
 }
 
-function header(params: ShowPlanParams): HTMLElement {
-  const plan = params.plan;
+function header(params: ShowPlanParams, plan: Plan): HTMLElement {
   const head = element('header');
   head.append(element('h1', undefined, params.title));
   const facts: string[] = [`${formatCount(plan.nodes.length)} nodes`];
@@ -189,13 +229,14 @@ function header(params: ShowPlanParams): HTMLElement {
         const parent = state.plan.nodes[node.parentId];
         if (!parent) break;
         state.expanded.add(parent.id);
-        const index = parent.children.indexOf(node);
+        const index = parent.children.findIndex((child) => child.id === node?.id);
         if (index >= (state.shownMembers.get(parent.id) ?? FIRST_MEMBERS)) state.shownMembers.set(parent.id, index + 1);
         node = parent;
       }
     }
     count.textContent = state.query === '' ? '' : `${state.matches.size} ${state.matches.size === 1 ? 'match' : 'matches'}`;
     render();
+    document.querySelector('.node-row.match')?.scrollIntoView({ block: 'nearest' });
   });
   const expandAll = element('button', undefined, 'Expand all');
   expandAll.addEventListener('click', () => {
@@ -215,10 +256,12 @@ function header(params: ShowPlanParams): HTMLElement {
 }
 
 function show(params: ShowPlanParams): void {
-  const plan = params.plan;
+  const plan = decodePlan(params.plan);
   const large = plan.nodes.length > LARGE_PLAN;
   state = {
     plan,
+    serial: params.serial,
+    reported: new Map(),
     critical: new Set(plan.criticalPath),
     // Everything open, except (in large plans) nodes with many children: their members wait for a click.
     expanded: new Set(plan.nodes.filter((node) => node.children.length > 0 && !(large && node.children.length > MANY_CHILDREN && !plan.criticalPath.includes(node.id))).map((node) => node.id)),
@@ -229,9 +272,39 @@ function show(params: ShowPlanParams): void {
   };
   const root = document.getElementById('root');
   if (!root) return;
-  root.replaceChildren(header(params));
+  root.replaceChildren(header(params, plan));
   render();
   document.body.dataset.rendered = String(plan.nodes.length);
+}
+
+/** Draws one node again where it is (after a toggle or "Show more"), leaving the rest of the tree as it is. */
+function redrawNode(id: number, view: ViewState): void {
+  const node = view.plan.nodes[id];
+  const item = document.querySelector<HTMLElement>(`.node-row[data-id="${id}"]`)?.parentElement;
+  if (!node || !item) return render();
+  item.replaceWith(renderNode(node, view));
+}
+
+/** "Show more": the next members are added to the list in place of the button; nothing else is drawn again. */
+function showMore(id: number, button: HTMLElement, view: ViewState): void {
+  const node = view.plan.nodes[id];
+  if (!node) return;
+  const from = view.shownMembers.get(id) ?? FIRST_MEMBERS;
+  const to = Math.min(node.children.length, from + MORE_MEMBERS);
+  view.shownMembers.set(id, to);
+  const added = node.children.slice(from, to).map((child) => renderNode(child, view));
+  if (to < node.children.length) added.push(moreButton(node, to));
+  button.replaceWith(...added);
+}
+
+/** Moves the selection: two rows change class and the details panel is drawn again. */
+function select(id: number, view: ViewState): void {
+  document.querySelector('.node-row.selected')?.classList.remove('selected');
+  view.selected = id;
+  document.querySelector(`.node-row[data-id="${id}"]`)?.classList.add('selected');
+  const panel = document.querySelector('.details');
+  if (panel) panel.replaceWith(details(view.plan.nodes[id]));
+  else render();
 }
 
 document.addEventListener('click', (event) => {
@@ -244,18 +317,13 @@ document.addEventListener('click', (event) => {
     const id = Number(toggle.dataset.toggle);
     if (state.expanded.has(id)) state.expanded.delete(id);
     else state.expanded.add(id);
+    redrawNode(id, state);
   } else if (more?.dataset.more) {
-    const id = Number(more.dataset.more);
-    const node = state.plan.nodes[id];
-    state.shownMembers.set(id, Math.min(node?.children.length ?? 0, (state.shownMembers.get(id) ?? FIRST_MEMBERS) + 200));
+    showMore(Number(more.dataset.more), more, state);
   } else if (row?.dataset.id) {
-    state.selected = Number(row.dataset.id);
-  } else {
-    return;
+    select(Number(row.dataset.id), state);
   }
-  render();
 });
-
 
 function timeCell(node: PlanNode | undefined): string {
   if (!node) return '';
@@ -270,6 +338,8 @@ function rowsCell(node: PlanNode | undefined): string {
 /** Two plans, row by matched row (what each node was and became), what changed marked and summarised above. */
 function showComparison(params: ComparePlansParams): void {
   state = undefined;
+  const beforePlan = decodePlan(params.before);
+  const afterPlan = decodePlan(params.after);
   const root = document.getElementById('root');
   if (!root) return;
   const head = element('header');
@@ -284,8 +354,8 @@ function showComparison(params: ComparePlansParams): void {
   table.append(headRow);
   const pair = (before: string, after: string): string => (before === after ? before : `${before || '–'} → ${after || '–'}`);
   for (const row of params.rows) {
-    const before = row.beforeId === undefined ? undefined : params.before.nodes[row.beforeId];
-    const after = row.afterId === undefined ? undefined : params.after.nodes[row.afterId];
+    const before = row.beforeId === undefined ? undefined : beforePlan.nodes[row.beforeId];
+    const after = row.afterId === undefined ? undefined : afterPlan.nodes[row.afterId];
     const line = element('tr', `compare-row ${row.kind}${row.typeChanged ? ' changed' : ''}`);
     const title = element('td', 'title', row.kind === 'matched' ? pair(before?.title ?? '', after?.title ?? '') : (before ?? after)?.title ?? '');
     title.style.paddingLeft = `${row.depth * 14 + 4}px`;
@@ -302,7 +372,37 @@ function showComparison(params: ComparePlansParams): void {
   document.body.dataset.rendered = `compare:${params.rows.length}`;
 }
 
-new HostBridge((method, params) => {
+/** The longest side of an exported PNG, in pixels: twice the SVG's size, unless that would pass this. */
+const PNG_MAX_SIDE = 16_384;
+
+/** Draws the exported SVG on a canvas (twice its size, for sharp slides) and sends the PNG to the host. */
+async function renderPng(params: RenderPngParams): Promise<void> {
+  let result: PngResult;
+  try {
+    const image = new Image();
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(params.svg)}`;
+    await image.decode();
+    const width = image.naturalWidth;
+    const height = image.naturalHeight;
+    if (width === 0 || height === 0) throw new Error('the SVG has no size');
+    const scale = Math.min(2, PNG_MAX_SIDE / Math.max(width, height));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('the webview has no 2D canvas');
+    context.scale(scale, scale);
+    context.drawImage(image, 0, 0, width, height);
+    const url = canvas.toDataURL('image/png');
+    result = { token: params.token, png: url.slice(url.indexOf(',') + 1) };
+  } catch (error) {
+    result = { token: params.token, error: error instanceof Error ? error.message : String(error) };
+  }
+  await bridge.request(PLAN_PNG, result);
+}
+
+const bridge = new HostBridge((method, params) => {
   if (method === PLAN_SHOW) show(params as ShowPlanParams);
   if (method === PLAN_COMPARE) showComparison(params as ComparePlansParams);
+  if (method === PLAN_RENDER_PNG) void renderPng(params as RenderPngParams);
 });

@@ -88,8 +88,19 @@ const explainCheck = z.strictObject({
   service,
   query: z.string().min(1),
   expect: z.union(
-    [z.strictObject({ usesIndexOn: z.string().min(1) }), z.strictObject({ noSeqScanOn: z.string().min(1) }), z.strictObject({ nodeType: z.string().min(1) })],
-    { error: 'must be exactly one of { usesIndexOn: table }, { noSeqScanOn: table } or { nodeType: name }' },
+    [
+      z.strictObject({ usesIndexOn: z.string().min(1) }),
+      z.strictObject({ noSeqScanOn: z.string().min(1) }),
+      z.strictObject({ nodeType: z.string().min(1) }),
+      z.strictObject({
+        costBelow: z.number().positive().describe("The plan's total cost must be below this fraction of the baseline's (0.5: under half)."),
+        baseline: z.union([
+          z.strictObject({ query: z.string().min(1).describe('Another query, e.g. the slow one the learner rewrites.') }),
+          z.strictObject({ withoutIndexesOn: z.string().min(1).describe('The same query with the indexes on this table dropped (in a rolled-back transaction); primary keys and unique constraints stay.') }),
+        ]),
+      }),
+    ],
+    { error: 'must be exactly one of { usesIndexOn: table }, { noSeqScanOn: table }, { nodeType: name } or { costBelow: fraction, baseline: { query } | { withoutIndexesOn: table } }' },
   ),
 });
 

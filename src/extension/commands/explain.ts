@@ -54,8 +54,8 @@ export const openPlan: CommandHandler = async (services) => {
   services.explainer.openPlanText(text, `Plan from ${vscode.workspace.asRelativePath(file)}`);
 };
 
-/** Data Labs: Export Plan as SVG... — the plan on show, as a standalone SVG document. */
-export const exportPlan: CommandHandler = (services) => services.explainer.exportSvg();
+/** Data Labs: Export Plan as SVG or PNG... — the plan on show, as a standalone SVG document or a PNG of it. */
+export const exportPlan: CommandHandler = (services) => services.explainer.exportPlan();
 
 /** Data Labs: Compare Plans — two plans from the lab's history (the last two by default), node by node. */
 export const comparePlans: CommandHandler = async (services, arg) => {

@@ -82,7 +82,8 @@ export class Explainer {
   }
 
   /** Writes the plan on show as an SVG document, where the learner chooses. */
-  async exportSvg(): Promise<void> {
+  /** Export Plan: the plan on show as a standalone SVG, or that SVG drawn as a PNG (by the plan view, at twice its size). */
+  async exportPlan(): Promise<void> {
     const current = this.panel.current;
     if (!current) {
       void vscode.window.showInformationMessage('Data Labs: explain a query (or open a plan) first; the plan on show is what is exported.');
@@ -90,13 +91,23 @@ export class Explainer {
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const target = await vscode.window.showSaveDialog({
-      filters: { 'SVG image': ['svg'] },
+      filters: { 'SVG image': ['svg'], 'PNG image': ['png'] },
       saveLabel: 'Export Plan',
       ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, 'plan.svg') } : {}),
     });
     if (!target) return;
     const svg = requireBundle<typeof ChecksBundle>('checks').planToSvg(current.plan, current.title);
-    await vscode.workspace.fs.writeFile(target, Buffer.from(svg, 'utf8'));
+    const png = target.path.toLowerCase().endsWith('.png');
+    let bytes: Uint8Array;
+    try {
+      bytes = png ? await this.panel.renderPng(svg) : Buffer.from(svg, 'utf8');
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.error(`Export Plan as PNG failed: ${reason}`);
+      void vscode.window.showErrorMessage(`Data Labs: the plan could not be drawn as PNG: ${reason}. Export it as SVG instead.`);
+      return;
+    }
+    await vscode.workspace.fs.writeFile(target, bytes);
     this.logger.info(`Exported the plan (${current.plan.nodes.length} nodes) to ${target.fsPath}`);
     void vscode.window.showInformationMessage(`Data Labs: the plan is saved as ${vscode.workspace.asRelativePath(target)}.`);
   }

@@ -158,7 +158,26 @@ export async function runCommandUntil(page: Page, label: string, done: () => boo
   }
 }
 
-/** The content of the webview whose panel is shown (code-server nests it: iframe.webview, then #active-frame). */
+/**
+ * The content of the webview whose panel is shown (code-server nests it: iframe.webview, then #active-frame).
+ * The visible one: the frames of closed panels can linger, hidden, after the new panel's.
+ */
 export function webviewContent(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  return page.locator('iframe.webview.ready:visible').last().contentFrame().frameLocator('#active-frame');
+}
+
+/**
+ * Waits for something in a webview that may not exist yet: the frames are looked up again on every try,
+ * since a frame found while a new panel is still loading (its pending frame) never gets the content.
+ */
+export async function waitForWebview(page: Page, target: (view: FrameLocator) => Locator, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await target(webviewContent(page)).first().waitFor({ timeout: 2_000 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
 }

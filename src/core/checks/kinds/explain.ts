@@ -1,10 +1,12 @@
 /**
  * The `explain` check kind: asks PostgreSQL for a query's plan (EXPLAIN, without running the query)
  * and checks one property of it: an index is used on a table, a table is never read by a sequential
- * scan, or some node has a given type. Failures show the plan in a compact text form.
+ * scan, some node has a given type, or the plan's cost is below a fraction of a baseline's (another
+ * query, or the same query without the table's own indexes). Failures show the plan in a compact text form.
  */
-import { outcome, type KindRunner } from '../types';
-import { clientFor, hiddenQueryFailure, postgresErrorOf, queryText } from '../postgres/connection';
+import type { Client } from 'pg';
+import { outcome, type CheckContext, type KindOutcome, type KindRunner } from '../types';
+import { clientFor, hiddenQueryFailure, postgresErrorOf, queryRows, queryText } from '../postgres/connection';
 import { splitSqlStatements } from '../postgres/statements';
 import { PlanFormatError, planFromJson, type Plan, type PlanNode } from '../../plans/planModel';
 
@@ -53,28 +55,95 @@ function joinAnd(parts: readonly string[]): string {
   return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1] ?? ''}`;
 }
 
-/** Runs an `explain` check: one property of the query's plan. */
-export const runExplainCheck: KindRunner<'explain'> = async (check, context) => {
-  const query = splitSqlStatements(check.query).at(-1)?.text ?? check.query;
-  const client = await clientFor(context, check.service);
+/** The plan of `query` (EXPLAIN without ANALYZE), or the outcome that says why there is none. */
+async function explainPlan(client: Client, query: string, context: CheckContext, service: string): Promise<Plan | KindOutcome> {
   let planText: string | null | undefined;
   try {
     planText = (await queryText(client, `explain (format json) ${query}`, context.signal)).rows[0]?.[0];
   } catch (error) {
     const reported = postgresErrorOf(error);
     if (!reported || context.signal.aborted) throw error;
-    return hiddenQueryFailure(reported, context, check.service);
+    return hiddenQueryFailure(reported, context, service);
   }
-  let plan: Plan;
   try {
-    plan = planFromJson(planText ?? '[]');
+    return planFromJson(planText ?? '[]');
   } catch (error) {
     if (error instanceof PlanFormatError) return outcome.couldNotRun('PostgreSQL returned no plan for the query');
     throw error;
   }
+}
+
+function isPlan(value: Plan | KindOutcome): value is Plan {
+  return 'root' in value;
+}
+
+/** The indexes on `table` that no constraint owns (what a learner creates), schema-qualified and quoted. */
+async function ownIndexes(client: Client, table: string, context: CheckContext): Promise<string[]> {
+  const rows = await queryRows<{ name: string }>(
+    client,
+    `select format('%I.%I', n.nspname, c.relname) as name
+       from pg_index i join pg_class c on c.oid = i.indexrelid join pg_namespace n on n.oid = c.relnamespace
+      where i.indrelid = $1::text::regclass and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)
+      order by c.relname`,
+    [table],
+    context.signal,
+  );
+  return rows.map((row) => row.name);
+}
+
+/** The baseline's plan: another query's, or this query's with the table's own indexes dropped in a transaction that is rolled back. */
+async function baselinePlan(client: Client, query: string, baseline: { query: string } | { withoutIndexesOn: string }, context: CheckContext, service: string): Promise<{ plan: Plan; label: string } | KindOutcome> {
+  if ('query' in baseline) {
+    const plan = await explainPlan(client, splitSqlStatements(baseline.query).at(-1)?.text ?? baseline.query, context, service);
+    return isPlan(plan) ? { plan, label: 'the baseline query' } : plan;
+  }
+  const table = baseline.withoutIndexesOn;
+  await queryText(client, 'begin', context.signal);
+  try {
+    let indexes: string[];
+    try {
+      indexes = await ownIndexes(client, table, context);
+    } catch (error) {
+      const reported = postgresErrorOf(error);
+      if (!reported || context.signal.aborted) throw error;
+      return hiddenQueryFailure(reported, context, service);
+    }
+    if (indexes.length === 0) return outcome.failed(`${table} has no index besides its primary key and unique constraints: create the one this query needs.`);
+    for (const index of indexes) await queryText(client, `drop index ${index}`, context.signal);
+    const plan = await explainPlan(client, query, context, service);
+    return isPlan(plan) ? { plan, label: `the same query without ${indexes.join(', ')}` } : plan;
+  } finally {
+    await queryText(client, 'rollback', context.signal).catch(() => undefined);
+  }
+}
+
+function percent(value: number): string {
+  return `${(100 * value).toFixed(value < 0.1 ? 1 : 0)}%`;
+}
+
+/** Runs an `explain` check: one property of the query's plan. */
+export const runExplainCheck: KindRunner<'explain'> = async (check, context) => {
+  const query = splitSqlStatements(check.query).at(-1)?.text ?? check.query;
+  const client = await clientFor(context, check.service);
+  const plan = await explainPlan(client, query, context, check.service);
+  if (!isPlan(plan)) return plan;
   const nodes = planNodes(plan);
   const actual = renderPlan(nodes);
   const expect = check.expect;
+
+  if ('costBelow' in expect) {
+    const baseline = await baselinePlan(client, query, expect.baseline, context, check.service);
+    if (!('plan' in baseline)) return baseline;
+    const cost = plan.root.totalCost;
+    const baselineCost = baseline.plan.root.totalCost;
+    const ratio = baselineCost > 0 ? cost / baselineCost : Number.POSITIVE_INFINITY;
+    const facts = `the plan costs ${cost.toFixed(2)}, ${percent(ratio)} of ${baseline.label} (${baselineCost.toFixed(2)})`;
+    if (ratio < expect.costBelow) return outcome.passed(`${facts}, below ${percent(expect.costBelow)}.`);
+    return outcome.failed(`${facts}; it must be below ${percent(expect.costBelow)}.`, {
+      expected: `a total cost below ${(expect.costBelow * baselineCost).toFixed(2)} (${percent(expect.costBelow)} of ${baselineCost.toFixed(2)})`,
+      actual: `${actual}\n\n${baseline.label}:\n${renderPlan(planNodes(baseline.plan))}`,
+    });
+  }
 
   if ('nodeType' in expect) {
     const wanted = expect.nodeType;
