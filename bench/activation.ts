@@ -12,15 +12,10 @@ import { openWorkbench } from '../test/e2e/harness/browser';
 import { startCodeServer } from '../test/e2e/harness/codeServer';
 import { e2eEnvironment } from '../test/e2e/harness/environment';
 import { openViewContainer, waitFor } from '../test/e2e/harness/workbench';
+import { median } from './figures';
 
 const ACTIVATION_BUDGET_MS = 50;
 const root = join(__dirname, '..');
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
 async function measureOnce(): Promise<{ total: number; module: number; activate: number }> {
   const session = await startCodeServer(e2eEnvironment());

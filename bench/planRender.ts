@@ -20,6 +20,7 @@ import type { ShowPlanParams } from '../src/shared/planProtocol';
 import { encodePlan } from '../src/shared/planWire';
 import { renderWebviewShell } from '../src/extension/webviewHosts/webviewHtml';
 import { CHROMIUM_FLAGS } from '../test/e2e/harness/browser';
+import { argument, median } from './figures';
 
 const root = join(__dirname, '..');
 const ORIGIN = 'http://bench.invalid';
@@ -33,17 +34,6 @@ interface Sample {
   readonly domElements: number;
   /** What the renderer drew: node rows (plan view) or node boxes (PEV2). */
   readonly drawnNodes: number;
-}
-
-function argument(name: string, fallback: string): string {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 const FILES: Readonly<Record<string, { path: string; type: string }>> = {

@@ -88,6 +88,11 @@ export const targets = [
   },
   {
     ...nodeTarget,
+    entryPoints: { diagrams: join(root, 'src/extension/diagrams/diagramsBundle.ts') },
+    outdir: join(root, 'dist'),
+  },
+  {
+    ...nodeTarget,
     entryPoints: { docker: join(root, 'src/extension/services/dockerBundle.ts') },
     outdir: join(root, 'dist'),
     // ssh2 (for ssh:// Docker hosts) tries two optional native modules and works without them.
@@ -160,6 +165,8 @@ async function main() {
   writeFileSync(join(root, 'dist/bundles.json'), JSON.stringify({ release, outputs }, null, 2));
   writeLabJsonSchema();
   for (const file of PGLITE_FILES) copyFileSync(join(root, 'node_modules/@electric-sql/pglite/dist', file), join(root, 'dist', file));
+  // The PostgreSQL parser's WebAssembly, found beside the bundle that loads it (its __dirname).
+  copyFileSync(join(root, 'node_modules/libpg-query/wasm/libpg-query.wasm'), join(root, 'dist/libpg-query.wasm'));
   // A webview's stylesheet, webviews/<name>/<name>.css, goes beside its bundle.
   for (const { name } of webviewEntries()) {
     const css = join(root, 'webviews', name, `${name}.css`);

@@ -1,12 +1,13 @@
 // npm test: everything, on a fresh machine too. Installs what is missing (npm packages; Debian packages
 // when run as root, otherwise it prints what to install), then: type check, lint, unit tests,
-// the check kinds against real PostgreSQL, pytest and HTTP, package, package contents, the labs'
-// verification harness, end-to-end in the browser VS Code. Prints a summary and "N passed, N failed".
+// the check kinds against real PostgreSQL, pytest and HTTP, package, package contents, the webviews in
+// headless Chromium, the labs' verification harness, end-to-end in the browser VS Code, benchmarks.
+// Prints a summary and "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureAptPackages, ensureDockerEngine, ensureNpmDependencies, LAB_APT_PACKAGES, SetupError } from './lib/toolchain.mjs';
+import { E2E_APT_PACKAGES, ensureAptPackages, ensureDockerEngine, ensureNpmDependencies, LAB_APT_PACKAGES, SetupError } from './lib/toolchain.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(root, 'test-output', 'results');
@@ -29,7 +30,7 @@ function nodeTests(name, files, env = {}) {
 }
 
 /** Every step of a full run; fewer means one that others depend on failed. */
-const EXPECTED_STEPS = 13;
+const EXPECTED_STEPS = 15;
 
 /** The labs' verification harness; counts proven labs as passed tests and the others as failed. */
 function labsHarness() {
@@ -76,6 +77,8 @@ async function main() {
     const packaged = await step('package', () => node(['scripts/package.mjs']));
     if (packaged) {
       await step('package contents', () => nodeTests('package', findTests(join(root, 'test/package'), '.package.test.ts')));
+      // The webviews' bundles as packaged, in headless Chromium (Debian's, as the end-to-end run uses).
+      await step('webviews (headless Chromium)', () => (ensureAptPackages(E2E_APT_PACKAGES), nodeTests('webview', findTests(join(root, 'test/webview'), '.webview.test.ts'))));
       if (services) {
         await step('labs (verification harness)', () => labsHarness());
       }
@@ -86,6 +89,8 @@ async function main() {
       });
       // Figures, not verdicts: prints the plan view's and PEV2's time to first render; fails only if one draws nothing.
       await step('benchmark: plan view against PEV2', () => node(['--import', 'tsx', 'bench/planRender.ts', '--runs', '3']));
+      // Figures too: a 150-table ER diagram from DDL to painted, by the view's renderer and by mermaid.
+      await step('benchmark: ER diagram, ours and mermaid', () => node(['--import', 'tsx', 'bench/erRender.ts', '--runs', '1']));
     }
   }
 

@@ -5,6 +5,8 @@
 
 export type DockerMode = 'auto' | 'always' | 'never';
 export type KeywordCase = 'preserve' | 'upper' | 'lower';
+export type ErLayout = 'auto' | 'dagre' | 'elk';
+export type ErRendererSetting = 'builtin' | 'mermaid';
 
 export interface Settings {
   readonly labsFolder: string;
@@ -21,6 +23,12 @@ export interface Settings {
   readonly checkTimeoutSeconds: number;
   readonly lagSampleIntervalSeconds: number;
   readonly sqlKeywordCase: KeywordCase;
+  /** How ER diagrams are laid out: ELK from a few dozen tables on (auto), or always one of the two. */
+  readonly erLayout: ErLayout;
+  /** Who draws ER diagrams: the view's own renderer, or mermaid. */
+  readonly erRenderer: ErRendererSetting;
+  /** An ER model with more tables than this opens on its first group (a schema, or linked tables). */
+  readonly erMaxTables: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -36,6 +44,9 @@ export const DEFAULT_SETTINGS: Settings = {
   checkTimeoutSeconds: 60,
   lagSampleIntervalSeconds: 1,
   sqlKeywordCase: 'upper',
+  erLayout: 'auto',
+  erRenderer: 'builtin',
+  erMaxTables: 100,
 };
 
 /** Reads one raw setting by its key below `dataEngLabs.`; undefined when it is not set. */
@@ -87,5 +98,8 @@ export function readSettings(read: RawSettingReader): Settings {
     checkTimeoutSeconds: numberIn(read('checks.timeoutSeconds'), 5, 1800, DEFAULT_SETTINGS.checkTimeoutSeconds),
     lagSampleIntervalSeconds: numberIn(read('lag.sampleIntervalSeconds'), 0.25, 60, DEFAULT_SETTINGS.lagSampleIntervalSeconds),
     sqlKeywordCase: oneOf(read('sql.formatter.keywordCase'), ['preserve', 'upper', 'lower'], DEFAULT_SETTINGS.sqlKeywordCase),
+    erLayout: oneOf(read('er.layout'), ['auto', 'dagre', 'elk'], DEFAULT_SETTINGS.erLayout),
+    erRenderer: oneOf(read('er.renderer'), ['builtin', 'mermaid'], DEFAULT_SETTINGS.erRenderer),
+    erMaxTables: Math.round(numberIn(read('er.maxTables'), 10, 2000, DEFAULT_SETTINGS.erMaxTables)),
   };
 }

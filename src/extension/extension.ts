@@ -17,6 +17,7 @@ import { LabService } from './labs/labService';
 import { resumePendingOpen } from './labs/pendingOpen';
 import { SOLUTION_SCHEME, SolutionDocumentProvider } from './labs/solutionDocuments';
 import { Logger } from './logger';
+import { DiagramPreviews } from './diagrams/diagramPreviews';
 import { ExplainCodeLensProvider } from './plans/explainCodeLens';
 import { Explainer } from './plans/explainer';
 import { PlanPanel } from './plans/planPanel';
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): DataEngLabsApi {
     const planPanel = new PlanPanel(context.extensionUri);
     const explainer = new Explainer(labService, config, labServices, planPanel, logger);
     const explainLenses = new ExplainCodeLensProvider(labService);
+    const diagrams = new DiagramPreviews(context.extensionUri, labService, labServices, config, checkRunner, logger);
     context.subscriptions.push(
       config,
       labService,
@@ -76,11 +78,12 @@ export function activate(context: vscode.ExtensionContext): DataEngLabsApi {
       vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/*.{md,py,sql,yaml,yml,json,txt,java,scala}' }], codeLenses),
       sqlClient,
       planPanel,
+      diagrams,
       explainLenses,
       vscode.languages.registerCodeLensProvider({ scheme: 'file', language: 'sql' }, explainLenses),
       vscode.workspace.registerTextDocumentContentProvider(SOLUTION_SCHEME, new SolutionDocumentProvider(labService)),
     );
-    registerCommands({ context, logger, config, sqlClient, labService, checkRunner, labServices, explainer });
+    registerCommands({ context, logger, config, sqlClient, labService, checkRunner, labServices, explainer, diagrams });
     // After VS Code opened the folder a lab was scaffolded into, show that lab; failures are logged there.
     void resumePendingOpen(context, labService, logger).catch((error: unknown) => logger.error('Could not reopen the lab after the folder opened', error));
 

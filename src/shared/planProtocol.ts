@@ -63,15 +63,14 @@ export interface ComparePlansParams extends Omit<PlanComparison, 'before' | 'aft
 
 export const PLAN_COMPARE = 'plan/compare';
 
-/** Host to webview: draw this SVG (the plan as Export Plan writes it) on a canvas and send it back as PNG. */
+/** Host to webview, a request: draw this SVG (the plan as Export Plan writes it) on a canvas; the reply is the PNG. */
 export interface RenderPngParams {
-  readonly token: number;
   readonly svg: string;
 }
 
+/** The PNG drawn, base64. */
+export interface PngResult {
+  readonly png: string;
+}
+
 export const PLAN_RENDER_PNG = 'plan/renderPng';
-
-/** Webview to host, a request answered with `null`: the PNG drawn for `token` (base64), or why it could not be. */
-export type PngResult = { readonly token: number; readonly png: string } | { readonly token: number; readonly error: string };
-
-export const PLAN_PNG = 'plan/png';

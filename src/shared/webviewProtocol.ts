@@ -27,3 +27,16 @@ export interface NotificationMessage<Method extends string = string, Params = un
   readonly method: Method;
   readonly params: Params;
 }
+
+/** Host to webview: a request that the webview answers with exactly one `webview/reply` of the same id (a PNG drawn, an SVG serialised). */
+export interface HostRequestMessage<Method extends string = string, Params = unknown> {
+  readonly type: 'host/request';
+  readonly id: number;
+  readonly method: Method;
+  readonly params: Params;
+}
+
+/** Webview to host: the reply to a host request, a result or an error message, never both. */
+export type WebviewReplyMessage<Result = unknown> =
+  | { readonly type: 'webview/reply'; readonly id: number; readonly result: Result }
+  | { readonly type: 'webview/reply'; readonly id: number; readonly error: string };

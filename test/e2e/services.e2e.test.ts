@@ -223,6 +223,38 @@ describe('Lab 07\'s services on the embedded PostgreSQL (code-server + Chromium)
     await suite.workbench.screenshot('services-05b-plan-2102-nodes');
   });
 
+  it("draws lab 07's star schema beside its SQL, compares it with the running database, and marks the drift", async () => {
+    const page = suite.workbench.page;
+    await runCommand(page, 'View: Close All Editors');
+    await openFile(page, 'labs/07-analytics-star-schema/schema.sql');
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+    await runCommandUntil(page, 'Data Labs: Show ER Diagram', () => suite.session.extensionLog().includes('ER diagram of 07 PostgreSQL analytics schema (star/snowflake model): the DDL files: 6 tables'));
+    await waitForWebview(page, (view) => view.locator('svg.er [data-table="dw.fact_sales"]'), 60_000);
+    const view = webviewContent(page);
+    // The checks loaded the learner's schema into the database: the two agree (the lab's own src tables are not the learner's).
+    await view.locator('.drift summary', { hasText: 'The DDL files and the database agree.' }).waitFor({ timeout: 30_000 });
+    assert.match((await view.locator('.drift .note').textContent()) ?? '', /^Compared with postgres, the embedded PostgreSQL \(127\.0\.0\.1:\d+\), at \d\d:\d\d:\d\d\.$/);
+    assert.equal(await view.locator('svg.er path.er-edge').count(), 5);
+    await suite.workbench.screenshot('services-06-er-star-schema');
+
+    // A column the learner adds to the DDL, not yet in the database: marked as they type.
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText('\nalter table dw.dim_store add column region text;\n');
+    await view.locator('.drift summary', { hasText: '1 difference between the DDL files and the database' }).waitFor({ timeout: 30_000 });
+    assert.deepEqual(await view.locator('.drift li').allTextContents(), ['dw.dim_store.region is only in the DDL files']);
+    assert.equal(await view.locator('svg.er g.node.mark-differs').getAttribute('data-table'), 'dw.dim_store');
+    assert.ok((await view.locator('[data-table="dw.dim_store"] text').allTextContents()).includes('not in the database'));
+    await view.locator('.drift summary').click();
+    await suite.workbench.screenshot('services-07-er-drift');
+
+    // The database itself: its tables, the lab's source tables among them.
+    await view.locator('button[data-action="source-database"]').click();
+    await view.locator('header h1', { hasText: 'ER diagram of 07 PostgreSQL analytics schema (star/snowflake model): its database' }).waitFor({ timeout: 30_000 });
+    await view.locator('svg.er [data-table="src.order_items"]').waitFor({ timeout: 30_000 });
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+  });
+
   it('stops it, and the tree says so', async () => {
     const page = suite.workbench.page;
     await runCommandUntil(page, 'Data Labs: Stop Services', () => suite.session.extensionLog().includes('Stopped the embedded PostgreSQL of 07'));

@@ -41,11 +41,13 @@ describe('the packaged .vsix', () => {
       'extension/dist/catalog.js',
       'extension/dist/checks.js',
       'extension/dist/cli.js',
+      'extension/dist/diagrams.js',
       'extension/dist/docker.js',
       'extension/dist/embeddedPostgres.mjs',
       'extension/dist/extension.js',
       'extension/dist/initdb.wasm',
       'extension/dist/lab.schema.json',
+      'extension/dist/libpg-query.wasm',
       'extension/dist/mermaid.js',
       'extension/dist/pglite.data',
       'extension/dist/pglite.wasm',
@@ -75,7 +77,7 @@ describe('the packaged .vsix', () => {
   });
 
   it('ships minified bundles with no reference to a source map', () => {
-    for (const bundle of ['extension', 'catalog', 'checks', 'mermaid', 'server', 'cli', 'sqlLanguageClient', 'embeddedPostgres']) {
+    for (const bundle of ['extension', 'catalog', 'checks', 'diagrams', 'mermaid', 'server', 'cli', 'sqlLanguageClient', 'embeddedPostgres']) {
       const text = entries.find((entry) => entry.name === `extension/dist/${bundle}.${bundle === 'embeddedPostgres' ? 'mjs' : 'js'}`)?.read().toString('utf8') ?? '';
       assert.ok(!text.includes('sourceMappingURL'), `${bundle}.js points to a source map`);
       // Minified code keeps no doc comments and runs long lines (multi-line strings, such as the pytest
@@ -130,6 +132,23 @@ describe('the packaged .vsix', () => {
     // From a folder with no node_modules above it, so nothing outside the package can be loaded.
     const { stdout } = await promisify(execFile)(process.execPath, [join(unpacked, 'extension', 'dist', 'cli.js'), 'check', '7', '--embedded', '--dir', labFolder], { cwd: unpacked });
     assert.match(stdout, /\n15 passed, 0 failed in \d+\.\d s\n$/);
+  });
+
+  it('reads a schema with the packaged diagrams bundle: the PostgreSQL parser\'s WebAssembly is found beside it', async () => {
+    const unpacked = mkdtempSync(join(tmpdir(), 'delabs-vsix-diagrams-'));
+    for (const entry of entries.filter((candidate) => candidate.name.startsWith('extension/dist/'))) {
+      const target = join(unpacked, entry.name);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, entry.read());
+    }
+    const script = `const bundle = require(${JSON.stringify(join(unpacked, 'extension', 'dist', 'diagrams.js'))});
+      bundle.loadSqlParser().then((parse) => {
+        const { model, errors } = bundle.schemaFromDdl([{ path: 'schema.sql', text: require('node:fs').readFileSync(${JSON.stringify(join(root, 'labs', '07-analytics-star-schema', 'solution', 'schema.sql'))}, 'utf8') }], parse);
+        const diagram = bundle.erDiagram(model);
+        process.stdout.write(JSON.stringify({ tables: model.tables.map((table) => table.schema + '.' + table.name), errors: errors.length, relationships: diagram.relationshipCount }));
+      });`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: unpacked });
+    assert.deepEqual(JSON.parse(stdout), { tables: ['dw.dim_date', 'dw.dim_category', 'dw.dim_product', 'dw.dim_customer', 'dw.dim_store', 'dw.fact_sales'], errors: 0, relationships: 5 });
   });
 
   it('packages the manifest as it is in the repository', () => {

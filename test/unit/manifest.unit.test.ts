@@ -68,6 +68,9 @@ describe('package.json, the extension manifest', () => {
         'Data Labs: Export Plan as SVG or PNG...',
         'Data Labs: Compare Plans',
         'Data Labs: Show ER Diagram',
+        "Data Labs: Show ER Diagram of the Lab's Database",
+        'Data Labs: Export Diagram as SVG or Markdown...',
+        'Data Labs: Preview Mermaid Diagram',
         'Data Labs: Show Consumer Lag',
         'Data Labs: Format SQL',
         'Data Labs: Peek Solution...',
@@ -106,7 +109,7 @@ describe('package.json, the extension manifest', () => {
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.deepEqual(
       [...COMMANDS_REQUIRING_TRUST].sort(),
-      ['delabs.checks.run', 'delabs.explain.analyze', 'delabs.explain.compare', 'delabs.explain.query', 'delabs.lab.reset', 'delabs.lag.show', 'delabs.python.setup', 'delabs.services.checkEnvironment', 'delabs.services.logs', 'delabs.services.removeData', 'delabs.services.restart', 'delabs.services.shell', 'delabs.services.start', 'delabs.services.stop'],
+      ['delabs.checks.run', 'delabs.er.showDatabase', 'delabs.explain.analyze', 'delabs.explain.compare', 'delabs.explain.query', 'delabs.lab.reset', 'delabs.lag.show', 'delabs.python.setup', 'delabs.services.checkEnvironment', 'delabs.services.logs', 'delabs.services.removeData', 'delabs.services.restart', 'delabs.services.shell', 'delabs.services.start', 'delabs.services.stop'],
     );
   });
 

@@ -26,6 +26,9 @@ describe('readSettings', () => {
         'checks.timeoutSeconds': 120,
         'lag.sampleIntervalSeconds': 0.5,
         'sql.formatter.keywordCase': 'lower',
+        'er.layout': 'elk',
+        'er.renderer': 'mermaid',
+        'er.maxTables': 40,
       }),
       {
         labsFolder: 'course/labs',
@@ -40,6 +43,9 @@ describe('readSettings', () => {
         checkTimeoutSeconds: 120,
         lagSampleIntervalSeconds: 0.5,
         sqlKeywordCase: 'lower',
+        erLayout: 'elk',
+        erRenderer: 'mermaid',
+        erMaxTables: 40,
       },
     );
   });
@@ -61,6 +67,10 @@ describe('readSettings', () => {
     ['checks.timeoutSeconds', Number.NaN, 'checkTimeoutSeconds', 60],
     ['lag.sampleIntervalSeconds', '1', 'lagSampleIntervalSeconds', 1],
     ['sql.formatter.keywordCase', 'UPPER', 'sqlKeywordCase', 'upper'],
+    ['er.layout', 'cose', 'erLayout', 'auto'],
+    ['er.renderer', 'graphviz', 'erRenderer', 'builtin'],
+    ['er.maxTables', 2, 'erMaxTables', 10],
+    ['er.maxTables', 55.6, 'erMaxTables', 56],
   ];
   for (const [key, raw, field, expected] of invalid) {
     it(`sanitises ${key} = ${JSON.stringify(raw)} to ${JSON.stringify(expected)}`, () => {

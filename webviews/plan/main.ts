@@ -5,7 +5,7 @@
  * stay usable: children are rendered only when their parent is expanded, and long member lists (the
  * partitions of an Append) show their first members with a button for the rest.
  */
-import { PLAN_COMPARE, PLAN_NODE_DETAILS, PLAN_PNG, PLAN_RENDER_PNG, PLAN_SHOW, type ComparePlansParams, type NodeDetailsParams, type NodeDetailsResult, type PngResult, type RenderPngParams, type ShowPlanParams } from '../../src/shared/planProtocol';
+import { PLAN_COMPARE, PLAN_NODE_DETAILS, PLAN_RENDER_PNG, PLAN_SHOW, type ComparePlansParams, type NodeDetailsParams, type NodeDetailsResult, type PngResult, type RenderPngParams, type ShowPlanParams } from '../../src/shared/planProtocol';
 import { formatPlanMs } from '../../src/shared/planFormat';
 import { decodePlan, type PlanView as Plan, type PlanViewNode as PlanNode } from '../../src/shared/planWire';
 import { HostBridge } from '../shared/bridge';
@@ -375,34 +375,27 @@ function showComparison(params: ComparePlansParams): void {
 /** The longest side of an exported PNG, in pixels: twice the SVG's size, unless that would pass this. */
 const PNG_MAX_SIDE = 16_384;
 
-/** Draws the exported SVG on a canvas (twice its size, for sharp slides) and sends the PNG to the host. */
-async function renderPng(params: RenderPngParams): Promise<void> {
-  let result: PngResult;
-  try {
-    const image = new Image();
-    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(params.svg)}`;
-    await image.decode();
-    const width = image.naturalWidth;
-    const height = image.naturalHeight;
-    if (width === 0 || height === 0) throw new Error('the SVG has no size');
-    const scale = Math.min(2, PNG_MAX_SIDE / Math.max(width, height));
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.round(width * scale);
-    canvas.height = Math.round(height * scale);
-    const context = canvas.getContext('2d');
-    if (!context) throw new Error('the webview has no 2D canvas');
-    context.scale(scale, scale);
-    context.drawImage(image, 0, 0, width, height);
-    const url = canvas.toDataURL('image/png');
-    result = { token: params.token, png: url.slice(url.indexOf(',') + 1) };
-  } catch (error) {
-    result = { token: params.token, error: error instanceof Error ? error.message : String(error) };
-  }
-  await bridge.request(PLAN_PNG, result);
+/** Draws the exported SVG on a canvas (twice its size, for sharp slides); the host gets the PNG as the reply. */
+async function renderPng(params: RenderPngParams): Promise<PngResult> {
+  const image = new Image();
+  image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(params.svg)}`;
+  await image.decode();
+  const width = image.naturalWidth;
+  const height = image.naturalHeight;
+  if (width === 0 || height === 0) throw new Error('the SVG has no size');
+  const scale = Math.min(2, PNG_MAX_SIDE / Math.max(width, height));
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(width * scale);
+  canvas.height = Math.round(height * scale);
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('the webview has no 2D canvas');
+  context.scale(scale, scale);
+  context.drawImage(image, 0, 0, width, height);
+  const url = canvas.toDataURL('image/png');
+  return { png: url.slice(url.indexOf(',') + 1) };
 }
 
 const bridge = new HostBridge((method, params) => {
   if (method === PLAN_SHOW) show(params as ShowPlanParams);
   if (method === PLAN_COMPARE) showComparison(params as ComparePlansParams);
-  if (method === PLAN_RENDER_PNG) void renderPng(params as RenderPngParams);
-});
+}, (method, params) => (method === PLAN_RENDER_PNG ? renderPng(params as RenderPngParams) : Promise.reject(new Error(`unknown request ${method}`))));

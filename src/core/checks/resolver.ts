@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { LabManifest, ServiceDefinition } from '../labs/labSchema';
 import { CouldNotRunError, type ServiceEndpoint, type ServiceResolver } from './types';
+import { serviceEnvVar } from './serviceEnv';
 
 /** Finds a running service by other means (the extension's containers, the embedded PostgreSQL). */
 export type EndpointSource = (lab: LabManifest, service: ServiceDefinition) => Promise<ServiceEndpoint | undefined>;
@@ -31,10 +32,7 @@ export interface ResolverOptions {
   readonly embedded?: EndpointSource;
 }
 
-/** The environment variable that overrides a service's endpoint. */
-export function serviceEnvVar(serviceName: string): string {
-  return `DELABS_SERVICE_${serviceName.toUpperCase().replace(/-/g, '_')}_URL`;
-}
+export { serviceEnvVar } from './serviceEnv';
 
 /** Turns a URL into the endpoint a check of this service's kind talks to. */
 export function endpointFromUrl(service: ServiceDefinition, url: string, source: string): ServiceEndpoint {

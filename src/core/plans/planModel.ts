@@ -185,10 +185,16 @@ function build(raw: RawPlanNode, depth: number, parentId: number | undefined, pa
       : {}),
     conditions,
     children,
-    raw: Object.fromEntries(Object.entries(raw).filter(([key]) => key !== 'Plans')),
+    raw: withoutChildren(raw),
   };
   state.nodes[id] = node;
   return node;
+}
+
+/** The node's own keys, without its children (kept in `children`). */
+function withoutChildren(raw: RawPlanNode): Readonly<Record<string, unknown>> {
+  const { Plans, ...own } = raw;
+  return own;
 }
 
 function round(ms: number): number {

@@ -8,3 +8,4 @@ export { parsePlan } from '../../core/plans/planText';
 export { comparePlans } from '../../core/plans/planCompare';
 export { planFromJson } from '../../core/plans/planModel';
 export { planToSvg } from '../../core/plans/planSvg';
+export { introspectDatabase } from '../../core/er/introspect';

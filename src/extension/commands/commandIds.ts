@@ -19,6 +19,9 @@ export const COMMAND_IDS = [
   'delabs.explain.export',
   'delabs.explain.compare',
   'delabs.er.show',
+  'delabs.er.showDatabase',
+  'delabs.er.export',
+  'delabs.mermaid.preview',
   'delabs.lag.show',
   'delabs.sql.format',
   'delabs.lab.peekSolution',
@@ -35,7 +38,6 @@ export type CommandId = (typeof COMMAND_IDS)[number];
  * two lists equal, so landing a feature means removing it here and unhiding it there.
  */
 export const PLANNED_COMMANDS: Readonly<Partial<Record<CommandId, string>>> = {
-  'delabs.er.show': 'ER diagrams',
   'delabs.lag.show': 'the consumer-lag chart',
 };
 
@@ -52,6 +54,7 @@ export const COMMANDS_REQUIRING_TRUST: ReadonlySet<CommandId> = new Set<CommandI
   'delabs.explain.query',
   'delabs.explain.analyze',
   'delabs.explain.compare',
+  'delabs.er.showDatabase',
   'delabs.lag.show',
   'delabs.lab.reset',
   'delabs.python.setup',

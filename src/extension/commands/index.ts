@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS_REQUIRING_TRUST, type CommandId } from './commandIds';
 import { comparePlans, explainAnalyze, explainQuery, exportPlan, openPlan } from './explain';
+import { exportDiagram, previewMermaid, showErDiagram, showErDiagramOfDatabase } from './diagrams';
 import { formatSql } from './formatSql';
 import { openLab } from './openLab';
 import { openWalkthrough } from './openWalkthrough';
@@ -30,7 +31,10 @@ const HANDLERS: Record<CommandId, CommandHandler> = {
   'delabs.explain.open': openPlan,
   'delabs.explain.export': exportPlan,
   'delabs.explain.compare': comparePlans,
-  'delabs.er.show': plannedCommand('delabs.er.show'),
+  'delabs.er.show': showErDiagram,
+  'delabs.er.showDatabase': showErDiagramOfDatabase,
+  'delabs.er.export': exportDiagram,
+  'delabs.mermaid.preview': previewMermaid,
   'delabs.lag.show': plannedCommand('delabs.lag.show'),
   'delabs.sql.format': formatSql,
   'delabs.lab.peekSolution': peekSolution,

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { SqlLanguageClientHost } from '../languageClient/sqlLanguageClientHost';
 import type { CheckRunner } from '../checks/checkRunner';
 import type { LabService } from '../labs/labService';
+import type { DiagramPreviews } from '../diagrams/diagramPreviews';
 import type { Explainer } from '../plans/explainer';
 import type { LabServices } from '../services/labServices';
 
@@ -17,6 +18,7 @@ export interface CommandServices {
   readonly checkRunner: CheckRunner;
   readonly labServices: LabServices;
   readonly explainer: Explainer;
+  readonly diagrams: DiagramPreviews;
 }
 
 /** A command's behaviour; its id, title and category live in package.json. */

@@ -12,6 +12,7 @@ import type { LabService } from '../labs/labService';
 import type { Logger } from '../logger';
 import type { LabServices } from '../services/labServices';
 import type { PlanPanel } from './planPanel';
+import { labPostgresService, resolveLabPostgres } from '../services/labDatabase';
 
 /** A plan kept in the lab's history. */
 export interface HistoryEntry {
@@ -46,7 +47,7 @@ export class Explainer {
     const opened = await labContaining(this.labService, uri);
     if (!opened) throw new Error('Explain runs a statement on a lab\'s database: open a SQL file of a lab you opened with Data Labs: Open Lab...');
     const { lab, labFolder } = opened;
-    const service = lab.manifest.services.find((candidate) => candidate.kind === 'postgres');
+    const service = labPostgresService(lab);
     if (!service) throw new Error(`${labDisplayName(lab)} has no PostgreSQL database to explain the statement on.`);
     if (analyze && statementWrites(sql)) {
       const choice = await vscode.window.showWarningMessage(
@@ -57,16 +58,7 @@ export class Explainer {
       if (choice !== 'Run and Roll Back') return;
     }
     const bundle = requireBundle<typeof ChecksBundle>('checks');
-    const settings = this.config.settings;
-    const resolver = bundle.createServiceResolver({
-      labPackageDir: () => lab.dir,
-      env: process.env,
-      overrides: settings.serviceOverrides,
-      containers: (_manifest, candidate) => this.labServices.containerEndpoint(lab, candidate),
-      embedded: (_manifest, candidate) => this.labServices.embedded.endpoint(lab, candidate),
-    });
-    const endpoint = await resolver.resolve(lab.manifest, service);
-    if (endpoint.kind !== 'postgres') throw new Error(`the service "${service.name}" is not a PostgreSQL database.`);
+    const { endpoint } = await resolveLabPostgres(lab, this.config, this.labServices);
     const label = analyze ? 'Explain Analyze' : 'Explain';
     this.logger.info(`${label} on ${endpoint.source ?? `${endpoint.host}:${endpoint.port}`} for ${labDisplayName(lab)}: ${sql.replace(/\s+/g, ' ').slice(0, 120)}`);
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `${label}…` }, () => bundle.explainStatement(endpoint, sql, { analyze }));
@@ -78,7 +70,7 @@ export class Explainer {
   }
 
   showPlan(plan: Plan, title: string, sql?: string, at?: string): void {
-    this.panel.show({ plan, title, ...(sql ? { sql } : {}), ...(at ? { at } : {}) });
+    this.panel.showPlan({ plan, title, ...(sql ? { sql } : {}), ...(at ? { at } : {}) });
   }
 
   /** Writes the plan on show as an SVG document, where the learner chooses. */

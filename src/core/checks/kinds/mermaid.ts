@@ -8,6 +8,7 @@ import { extname, resolve } from 'node:path';
 import type { LabManifest } from '../../labs/labSchema';
 import { CouldNotRunError, outcome, type KindOutcome, type KindRunner } from '../types';
 import type * as MermaidRuntime from './mermaidRuntime';
+import { markdownMermaidBlocks, mermaidBlock, mermaidParseError } from '../../../shared/mermaidText';
 
 type DiagramKind = Extract<LabManifest['checks'][number], { kind: 'mermaid' }>['diagram'];
 
@@ -36,58 +37,6 @@ const VOCABULARY: Readonly<Record<DiagramKind, { entity: readonly [string, strin
 
 function count(n: number, [singular, plural]: readonly [string, string]): string {
   return `${n} ${n === 1 ? singular : plural}`;
-}
-
-/** One diagram as mermaid sees it, with where each of its lines is in the file. */
-interface Block {
-  /** The diagram without front matter, directives, comments and leading blank lines. */
-  readonly text: string;
-  /** File line (1-based) of each line of `text`. */
-  readonly lines: readonly number[];
-  /** The first word: erDiagram, graph, ... (undefined for an empty block). */
-  readonly header: string | undefined;
-  /** File line where the block's content starts. */
-  readonly startLine: number;
-}
-
-/**
- * Cleans a diagram the way mermaid does before parsing (front matter, %%{init}%% directives, %% comments,
- * leading blank lines), but keeps track of lines, so mermaid's line numbers can be turned into file lines.
- */
-function block(raw: string, startLine: number): Block {
-  const source = raw.replace(/\r\n?/g, '\n').split('\n');
-  let from = 0;
-  if (source[0]?.trim() === '---') {
-    const close = source.findIndex((line, index) => index > 0 && line.trim() === '---');
-    if (close > 0) from = close + 1;
-  }
-  const kept: string[] = [];
-  const lines: number[] = [];
-  for (let index = from; index < source.length; index += 1) {
-    const line = source[index] as string;
-    if (/^\s*%%/.test(line)) continue;
-    if (kept.length === 0 && line.trim() === '') continue;
-    kept.push(line);
-    lines.push(startLine + index);
-  }
-  return { text: kept.join('\n'), lines, header: /^\s*([A-Za-z][\w-]*)/.exec(kept[0] ?? '')?.[1], startLine };
-}
-
-/** The ```mermaid (or ~~~mermaid) fenced blocks of a Markdown text. */
-function markdownBlocks(text: string): Block[] {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  const blocks: Block[] = [];
-  for (let index = 0; index < lines.length; index += 1) {
-    const open = /^ {0,3}(`{3,}|~{3,})\s*mermaid\b/.exec(lines[index] as string);
-    if (!open) continue;
-    const fence = open[1] as string;
-    const close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`);
-    let end = index + 1;
-    while (end < lines.length && !close.test(lines[end] as string)) end += 1;
-    blocks.push(block(lines.slice(index + 1, end).join('\n'), index + 2));
-    index = end;
-  }
-  return blocks;
 }
 
 type MermaidApi = Awaited<ReturnType<typeof MermaidRuntime.loadMermaidRuntime>>;
@@ -153,23 +102,6 @@ function contents(kind: DiagramKind, db: unknown): { entities: string[]; relatio
   }
 }
 
-/** A mermaid parse error for the learner: its first line, with the line number of the file. */
-function parseError(error: unknown, found: Block): { message: string; line: number } {
-  const text = error instanceof Error ? error.message : String(error);
-  const first = (text.split('\n')[0] ?? text).replace(/:$/, '');
-  const at = /on line (\d+)/.exec(first);
-  const line = at ? (found.lines[Number(at[1]) - 1] ?? found.startLine) : found.startLine;
-  let message = at ? first.replace(/on line \d+/, `on line ${line}`) : first;
-  const hash = typeof error === 'object' && error !== null ? (error as { hash?: { text?: unknown; token?: unknown } }).hash : undefined;
-  if (/^Parse error/.test(first) && hash) {
-    const token = typeof hash.text === 'string' ? hash.text.trim() : '';
-    if (token) message += `: unexpected "${token}"`;
-    else if (hash.token === 'NEWLINE') message += ': the line ends too early';
-    else if (hash.token === 'EOF') message += ': the diagram ends too early';
-  }
-  return { message, line };
-}
-
 /** "a flowchart", "an erDiagram". */
 function aOrAn(word: string): string {
   return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
@@ -206,7 +138,7 @@ export const runMermaidCheck: KindRunner<'mermaid'> = async (check, context) => 
 
   const text = await readFile(file, 'utf8');
   const markdown = ['.md', '.markdown'].includes(extname(check.path).toLowerCase());
-  const blocks = markdown ? markdownBlocks(text) : [block(text, 1)];
+  const blocks = markdown ? markdownMermaidBlocks(text) : [mermaidBlock(text, 1)];
   const candidates = blocks.filter((found) => found.header !== undefined && HEADERS[found.header] === check.diagram);
   if (candidates.length === 0) {
     const others = sorted(blocks.map((found) => found.header ?? '(an empty block)'));
@@ -230,7 +162,7 @@ export const runMermaidCheck: KindRunner<'mermaid'> = async (check, context) => 
       if (error instanceof TypeError || error instanceof ReferenceError) {
         throw new CouldNotRunError(`mermaid failed while reading the ${check.diagram} (${error.message}); this is a bug in Data Engineering Labs.`);
       }
-      const { message, line } = parseError(error, found);
+      const { message, line } = mermaidParseError(error, found);
       verdicts.push({
         outcome: outcome.failed(`the ${check.diagram} in ${check.path} does not parse: ${message}.`, {
           expected: `${aOrAn(check.diagram)} that parses`,
