@@ -4,7 +4,7 @@
 //   node scripts/build.mjs --release  minified; maps are still written but .vscodeignore keeps them out of the .vsix
 //   node scripts/build.mjs --watch    rebuild on change
 import * as esbuild from 'esbuild';
-import { copyFileSync, readdirSync, existsSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, existsSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,14 @@ const embeddedPostgresExternal = {
 };
 const PGLITE_FILES = ['pglite.wasm', 'pglite.data', 'initdb.wasm'];
 
+/** The Kafka client is a bundle of its own too, dist/kafka.js: the checks, the CLI and the lag chart share it. */
+const kafkaExternal = {
+  name: 'kafka-runtime-external',
+  setup(build) {
+    build.onResolve({ filter: /\/kafka\/kafkaRuntime$/ }, () => ({ path: './kafka.js', external: true }));
+  },
+};
+
 const nodeTarget = { ...common, platform: 'node', format: 'cjs', target: 'node18', mainFields: ['module', 'main'] };
 
 export const targets = [
@@ -84,7 +92,7 @@ export const targets = [
     outdir: join(root, 'dist'),
     // pg's optional native binding: never installed, and pg falls back to its JavaScript client.
     external: ['pg-native'],
-    plugins: [mermaidExternal],
+    plugins: [mermaidExternal, kafkaExternal],
   },
   {
     ...nodeTarget,
@@ -105,6 +113,18 @@ export const targets = [
   },
   {
     ...nodeTarget,
+    entryPoints: { kafka: join(root, 'src/core/kafka/kafkaRuntime.ts') },
+    outdir: join(root, 'dist'),
+    // The client's optional native speed-ups (CRC32, Snappy, LZ4): it falls back to JavaScript without them.
+    external: ['@node-rs/*', 'snappy', 'lz4-napi'],
+    // The client is ES modules that ask import.meta.url for createRequire; in this CommonJS bundle it is the bundle's own URL.
+    define: { ...common.define, 'import.meta.url': '__delabsImportMetaUrl' },
+    // Its WebAssembly (CRC32C, LZ4, Snappy) inside the bundle, instead of a file it would look for beside it.
+    alias: { '@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled' },
+    banner: { js: "const __delabsImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  },
+  {
+    ...nodeTarget,
     entryPoints: { server: join(root, 'src/server/server.ts') },
     outdir: join(root, 'dist'),
   },
@@ -113,7 +133,7 @@ export const targets = [
     entryPoints: { cli: join(root, 'src/cli/main.ts') },
     outdir: join(root, 'dist'),
     external: ['pg-native'],
-    plugins: [mermaidExternal, embeddedPostgresExternal],
+    plugins: [mermaidExternal, embeddedPostgresExternal, kafkaExternal],
     banner: { js: '#!/usr/bin/env node' },
   },
   {
@@ -167,10 +187,14 @@ async function main() {
   for (const file of PGLITE_FILES) copyFileSync(join(root, 'node_modules/@electric-sql/pglite/dist', file), join(root, 'dist', file));
   // The PostgreSQL parser's WebAssembly, found beside the bundle that loads it (its __dirname).
   copyFileSync(join(root, 'node_modules/libpg-query/wasm/libpg-query.wasm'), join(root, 'dist/libpg-query.wasm'));
-  // A webview's stylesheet, webviews/<name>/<name>.css, goes beside its bundle.
+  // A webview's stylesheet, webviews/<name>/<name>.css, goes beside its bundle, after the CSS of the
+  // libraries it imports (which esbuild wrote there as <name>.css).
   for (const { name } of webviewEntries()) {
     const css = join(root, 'webviews', name, `${name}.css`);
-    if (existsSync(css)) copyFileSync(css, join(root, 'dist/webviews', `${name}.css`));
+    const target = join(root, 'dist/webviews', `${name}.css`);
+    if (!existsSync(css)) continue;
+    const imported = existsSync(target) ? `${readFileSync(target, 'utf8')}\n` : '';
+    writeFileSync(target, `${imported}${readFileSync(css, 'utf8')}`);
   }
   for (const [file, bytes] of Object.entries(outputs)) console.log(`${(bytes / 1024).toFixed(1).padStart(8)} KiB  ${file}`);
 }

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { E2E_APT_PACKAGES, ensureAptPackages, ensureDockerEngine, ensureNpmDependencies, LAB_APT_PACKAGES, SetupError } from './lib/toolchain.mjs';
+import { E2E_APT_PACKAGES, ensureAptPackages, ensureDockerEngine, ensureKafka, ensureNpmDependencies, LAB_APT_PACKAGES, SetupError } from './lib/toolchain.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(root, 'test-output', 'results');
@@ -30,7 +30,7 @@ function nodeTests(name, files, env = {}) {
 }
 
 /** Every step of a full run; fewer means one that others depend on failed. */
-const EXPECTED_STEPS = 15;
+const EXPECTED_STEPS = 18;
 
 /** The labs' verification harness; counts proven labs as passed tests and the others as failed. */
 function labsHarness() {
@@ -70,6 +70,10 @@ async function main() {
     if (services) {
       await step('check kinds (PostgreSQL, pytest, HTTP)', () => nodeTests('checks', findTests(join(root, 'test/checks'), '.checks.test.ts')));
     }
+    const kafka = await step('Kafka broker (Apache Kafka 4.1.1, KRaft, Maven Central)', () => (ensureKafka(root), true));
+    if (kafka) {
+      await step('Kafka (real broker): lag sampling, the kafka check kind', () => nodeTests('kafka', findTests(join(root, 'test/kafka'), '.kafka.test.ts')));
+    }
     const docker = await step('Docker Engine (docker.io, dockerd)', async () => (await ensureDockerEngine(), true));
     if (docker) {
       await step('Docker orchestrator (real Engine, local images)', () => nodeTests('docker', findTests(join(root, 'test/docker'), '.docker.test.ts')));
@@ -91,6 +95,7 @@ async function main() {
       await step('benchmark: plan view against PEV2', () => node(['--import', 'tsx', 'bench/planRender.ts', '--runs', '3']));
       // Figures too: a 150-table ER diagram from DDL to painted, by the view's renderer and by mermaid.
       await step('benchmark: ER diagram, ours and mermaid', () => node(['--import', 'tsx', 'bench/erRender.ts', '--runs', '1']));
+      await step('benchmark: consumer-lag chart, 200 partitions', () => node(['--import', 'tsx', 'bench/lagRender.ts', '--updates', '20']));
     }
   }
 

@@ -30,6 +30,15 @@ export const DOCKER_APT_PACKAGES = {
   'docker-compose': 'the Compose CLI that must see and manage what the extension creates',
 };
 
+/** Debian packages the real Kafka broker of the tests runs with, when the machine has none. */
+export const KAFKA_APT_PACKAGES = {
+  'openjdk-17-jre-headless': 'the JVM Apache Kafka 4 runs on (Java 17 or newer)',
+  maven: 'fetches Apache Kafka and its dependencies from Maven Central',
+};
+
+export const KAFKA_VERSION = '4.1.1';
+export const kafkaLibsDir = join(CACHE_DIR, `kafka-${KAFKA_VERSION}`, 'libs');
+
 export const LAB_APT_PACKAGES = {
   postgresql: 'the native PostgreSQL server the SQL labs are checked against',
   'python3-venv': 'virtual environments for pytest and the labs\' Python packages',
@@ -186,4 +195,26 @@ export function ensureNpmDependencies(root) {
   if (existsSync(installed) && existsSync(lock) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
   log('installing npm dependencies (npm ci)');
   npm(['ci', '--no-audit', '--no-fund'], { cwd: root });
+}
+
+function commandAnswers(command, args) {
+  const result = spawnSync(command, args, { stdio: 'ignore' });
+  return !result.error && result.status === 0;
+}
+
+/**
+ * Apache Kafka's broker for the tests (KRaft mode: no ZooKeeper), from its artifacts on Maven Central:
+ * the jars of test/support/kafka/pom.xml copied into the cache once; Java and Maven from Debian when the
+ * machine has none. Returns the folder of jars (run with `java -cp '<dir>/*' kafka.Kafka`).
+ */
+export function ensureKafka(root) {
+  const marker = join(kafkaLibsDir, '.complete');
+  if (existsSync(marker)) return kafkaLibsDir;
+  if (!commandAnswers('java', ['-version']) || !commandAnswers('mvn', ['-v'])) ensureAptPackages(KAFKA_APT_PACKAGES);
+  log(`fetching Apache Kafka ${KAFKA_VERSION} from Maven Central into ${kafkaLibsDir} (once)`);
+  installAtomically(kafkaLibsDir, (staging) => {
+    run('mvn', ['-q', '-B', '-f', join(root, 'test', 'support', 'kafka', 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`]);
+    writeFileSync(join(staging, '.complete'), `${KAFKA_VERSION}\n`);
+  });
+  return kafkaLibsDir;
 }

@@ -18,6 +18,7 @@ import { resumePendingOpen } from './labs/pendingOpen';
 import { SOLUTION_SCHEME, SolutionDocumentProvider } from './labs/solutionDocuments';
 import { Logger } from './logger';
 import { DiagramPreviews } from './diagrams/diagramPreviews';
+import { LagMonitor } from './lag/lagMonitor';
 import { ExplainCodeLensProvider } from './plans/explainCodeLens';
 import { Explainer } from './plans/explainer';
 import { PlanPanel } from './plans/planPanel';
@@ -59,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): DataEngLabsApi {
     const explainer = new Explainer(labService, config, labServices, planPanel, logger);
     const explainLenses = new ExplainCodeLensProvider(labService);
     const diagrams = new DiagramPreviews(context.extensionUri, labService, labServices, config, checkRunner, logger);
+    const lagMonitor = new LagMonitor(context.extensionUri, context, labService, labServices, config, logger);
     context.subscriptions.push(
       config,
       labService,
@@ -79,11 +81,12 @@ export function activate(context: vscode.ExtensionContext): DataEngLabsApi {
       sqlClient,
       planPanel,
       diagrams,
+      lagMonitor,
       explainLenses,
       vscode.languages.registerCodeLensProvider({ scheme: 'file', language: 'sql' }, explainLenses),
       vscode.workspace.registerTextDocumentContentProvider(SOLUTION_SCHEME, new SolutionDocumentProvider(labService)),
     );
-    registerCommands({ context, logger, config, sqlClient, labService, checkRunner, labServices, explainer, diagrams });
+    registerCommands({ context, logger, config, sqlClient, labService, checkRunner, labServices, explainer, diagrams, lagMonitor });
     // After VS Code opened the folder a lab was scaffolded into, show that lab; failures are logged there.
     void resumePendingOpen(context, labService, logger).catch((error: unknown) => logger.error('Could not reopen the lab after the folder opened', error));
 

@@ -46,6 +46,7 @@ describe('the packaged .vsix', () => {
       'extension/dist/embeddedPostgres.mjs',
       'extension/dist/extension.js',
       'extension/dist/initdb.wasm',
+      'extension/dist/kafka.js',
       'extension/dist/lab.schema.json',
       'extension/dist/libpg-query.wasm',
       'extension/dist/mermaid.js',
@@ -77,7 +78,7 @@ describe('the packaged .vsix', () => {
   });
 
   it('ships minified bundles with no reference to a source map', () => {
-    for (const bundle of ['extension', 'catalog', 'checks', 'diagrams', 'mermaid', 'server', 'cli', 'sqlLanguageClient', 'embeddedPostgres']) {
+    for (const bundle of ['extension', 'catalog', 'checks', 'diagrams', 'kafka', 'mermaid', 'server', 'cli', 'sqlLanguageClient', 'embeddedPostgres']) {
       const text = entries.find((entry) => entry.name === `extension/dist/${bundle}.${bundle === 'embeddedPostgres' ? 'mjs' : 'js'}`)?.read().toString('utf8') ?? '';
       assert.ok(!text.includes('sourceMappingURL'), `${bundle}.js points to a source map`);
       // Minified code keeps no doc comments and runs long lines (multi-line strings, such as the pytest
@@ -149,6 +150,22 @@ describe('the packaged .vsix', () => {
       });`;
     const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: unpacked });
     assert.deepEqual(JSON.parse(stdout), { tables: ['dw.dim_date', 'dw.dim_category', 'dw.dim_product', 'dw.dim_customer', 'dw.dim_store', 'dw.fact_sales'], errors: 0, relationships: 5 });
+  });
+
+  it('loads the packaged Kafka client on its own, and the checks and the CLI load it from there', async () => {
+    const unpacked = mkdtempSync(join(tmpdir(), 'delabs-vsix-kafka-'));
+    for (const entry of entries.filter((candidate) => candidate.name.startsWith('extension/dist/'))) {
+      const target = join(unpacked, entry.name);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, entry.read());
+    }
+    // Nothing listens on port 1: the client must load, try, and say so in a sentence.
+    const script = `require(${JSON.stringify(join(unpacked, 'extension', 'dist', 'kafka.js'))}).connectKafka(['127.0.0.1:1'], { timeoutMs: 1000 }).then(async (cluster) => { const sample = await cluster.sample(); await cluster.close(); process.stdout.write(JSON.stringify({ groups: sample.groups, error: sample.error })); });`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: unpacked });
+    assert.deepEqual(JSON.parse(stdout), { groups: [], error: "the Kafka broker at 127.0.0.1:1 does not answer: start the lab's services (Data Labs: Start Services), or check the address." });
+    const read = (bundle: string): string => entries.find((entry) => entry.name === `extension/dist/${bundle}.js`)?.read().toString('utf8') ?? '';
+    assert.ok(read('checks').includes('"./kafka.js"') && read('cli').includes('"./kafka.js"'), 'both load dist/kafka.js');
+    assert.ok(!read('checks').includes('withResolvers') && !read('extension').includes('withResolvers'), 'neither carries its own copy of the client');
   });
 
   it('packages the manifest as it is in the repository', () => {

@@ -157,6 +157,9 @@ function packageProblems(source: YamlSource, dir: string, folder: string, manife
       problems.push(source.problemAt(['checks', index, 'service'], `is not a service of this lab (${[...serviceNames].join(', ') || 'it has none'})`));
     }
     if (check.kind === 'pytest' && !isFile(join(dir, check.file))) problems.push(source.problemAt(['checks', index, 'file'], `${check.file} does not exist`));
+    if (check.kind === 'kafka' && check.expect.schema !== undefined && !isFile(join(dir, check.expect.schema))) {
+      problems.push(source.problemAt(['checks', index, 'expect', 'schema'], `${check.expect.schema} does not exist`));
+    }
     if (check.kind === 'sql' && check.queryFile !== undefined && !isFile(join(dir, 'starter', check.queryFile))) {
       problems.push(source.problemAt(['checks', index, 'queryFile'], `starter/${check.queryFile} does not exist`));
     }

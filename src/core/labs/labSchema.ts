@@ -149,16 +149,36 @@ const mermaidCheck = z.strictObject({
     .optional(),
 });
 
+/** The expectations a kafka check can hold: any of them, at least one. */
+const KAFKA_EXPECTATIONS = ['partitions', 'minMessages', 'messages', 'keyed', 'distinctKeys', 'maxLag', 'schema'] as const;
+
 const kafkaCheck = z.strictObject({
   ...checkBase,
   kind: z.literal('kafka'),
-  service,
-  topic: z.string().min(1),
-  expect: z.strictObject({
-    partitions: z.number().int().min(1).optional(),
-    minMessages: z.number().int().min(0).optional(),
-    maxLag: z.strictObject({ group: z.string().min(1), lag: z.number().int().min(0) }).optional(),
-  }),
+  service: service.describe('A Kafka service of the lab (services[].name with kind: kafka), never a host or port.'),
+  topic: z.string().min(1).describe('The topic the check looks at.'),
+  expect: z
+    .strictObject({
+      partitions: z.number().int().min(1).optional().describe('The topic has exactly this many partitions.'),
+      minMessages: z.number().int().min(0).optional().describe('The topic holds at least this many messages (log end minus earliest offset, summed over its partitions).'),
+      messages: z.number().int().min(0).optional().describe('The topic holds exactly this many messages.'),
+      keyed: z.literal(true, { error: 'must be true; leave keyed out to not check the keys' }).optional().describe('Every message of the topic has a key.'),
+      distinctKeys: z.number().int().min(0).optional().describe('The messages have exactly this many distinct keys (messages without a key count for none).'),
+      maxLag: z
+        .strictObject({
+          group: z.string().min(1).describe('The consumer group.'),
+          lag: z.number().int().min(0).describe('The most messages the group may be behind, over the partitions of the topic.'),
+        })
+        .optional()
+        .describe('The consumer group has committed an offset on every partition of the topic, and its total lag there is at most `lag`.'),
+      schema: labCheckFile
+        .refine((value) => value.endsWith('.json'), { error: 'must be a .json file under checks/' })
+        .optional()
+        .describe('A JSON Schema (draft-07, 2019-09 or 2020-12) in a hidden file, e.g. checks/order.schema.json: every message value is JSON that it accepts.'),
+    })
+    .refine((expect) => KAFKA_EXPECTATIONS.some((name) => expect[name] !== undefined), {
+      error: `needs at least one of ${KAFKA_EXPECTATIONS.join(', ')}`,
+    }),
 });
 
 export const CHECK_KINDS = ['pytest', 'sql', 'schema', 'explain', 'command', 'http', 'file', 'mermaid', 'kafka'] as const;

@@ -37,9 +37,7 @@ export type CommandId = (typeof COMMAND_IDS)[number];
  * brings it. The manifest hides each from the command palette (`"when": "false"`); a unit test keeps the
  * two lists equal, so landing a feature means removing it here and unhiding it there.
  */
-export const PLANNED_COMMANDS: Readonly<Partial<Record<CommandId, string>>> = {
-  'delabs.lag.show': 'the consumer-lag chart',
-};
+export const PLANNED_COMMANDS: Readonly<Partial<Record<CommandId, string>>> = {};
 
 /** Commands that run learner code, checks or containers: refused in Restricted Mode. */
 export const COMMANDS_REQUIRING_TRUST: ReadonlySet<CommandId> = new Set<CommandId>([

@@ -3,10 +3,10 @@ import { COMMANDS_REQUIRING_TRUST, type CommandId } from './commandIds';
 import { comparePlans, explainAnalyze, explainQuery, exportPlan, openPlan } from './explain';
 import { exportDiagram, previewMermaid, showErDiagram, showErDiagramOfDatabase } from './diagrams';
 import { formatSql } from './formatSql';
+import { showConsumerLag } from './lag';
 import { openLab } from './openLab';
 import { openWalkthrough } from './openWalkthrough';
 import { peekSolution } from './peekSolution';
-import { plannedCommand } from './planned';
 import { resetLab } from './resetLab';
 import { runChecks } from './runChecks';
 import { checkEnvironment, openServiceShell, removeLabData, restartServices, showServiceLogs, startServices, stopServices } from './services';
@@ -35,7 +35,7 @@ const HANDLERS: Record<CommandId, CommandHandler> = {
   'delabs.er.showDatabase': showErDiagramOfDatabase,
   'delabs.er.export': exportDiagram,
   'delabs.mermaid.preview': previewMermaid,
-  'delabs.lag.show': plannedCommand('delabs.lag.show'),
+  'delabs.lag.show': showConsumerLag,
   'delabs.sql.format': formatSql,
   'delabs.lab.peekSolution': peekSolution,
   'delabs.lab.reset': resetLab,

@@ -6,6 +6,7 @@ import type { CheckRunner } from '../checks/checkRunner';
 import type { LabService } from '../labs/labService';
 import type { DiagramPreviews } from '../diagrams/diagramPreviews';
 import type { Explainer } from '../plans/explainer';
+import type { LagMonitor } from '../lag/lagMonitor';
 import type { LabServices } from '../services/labServices';
 
 /** What a command handler may use; built once in activate(). */
@@ -19,6 +20,7 @@ export interface CommandServices {
   readonly labServices: LabServices;
   readonly explainer: Explainer;
   readonly diagrams: DiagramPreviews;
+  readonly lagMonitor: LagMonitor;
 }
 
 /** A command's behaviour; its id, title and category live in package.json. */

@@ -19,10 +19,6 @@ export class DiagramPanel extends WebviewPanelHost {
     super(extensionUri, { viewType: 'delabs.diagram', bundle: 'diagram', title: 'Diagram', hasStyles: true });
   }
 
-  get visible(): boolean {
-    return this.panel?.visible === true;
-  }
-
   /** Draws `params` (opening the panel beside the editor if it is closed); returns its serial. */
   showDiagram(params: Omit<DiagramShowParams, 'serial'>, panelTitle: string): number {
     this.serial += 1;

@@ -49,6 +49,15 @@ export abstract class WebviewPanelHost extends Disposable {
     // Nothing by default.
   }
 
+  /** Called when the panel is shown or hidden (another tab in front of it, say). */
+  protected panelVisibilityChanged(_visible: boolean): void {
+    // Nothing by default.
+  }
+
+  get visible(): boolean {
+    return this.panel?.visible === true;
+  }
+
   /** Posts a notification, opening (or revealing) the panel beside the editor with `title`. */
   protected show(method: string, params: unknown, title: string, preserveFocus = true): void {
     if (!this.panel) this.panel = this.createPanel(preserveFocus);
@@ -116,6 +125,7 @@ export abstract class WebviewPanelHost extends Disposable {
         else waiter?.resolve(reply.result);
       }
     });
+    panel.onDidChangeViewState((event) => this.panelVisibilityChanged(event.webviewPanel.visible));
     panel.onDidDispose(() => {
       this.panel = undefined;
       this.ready = false;

@@ -1,9 +1,10 @@
-/** Every check kind the engine runs, by name. `kafka` arrives with the consumer-lag issue. */
+/** Every check kind the engine runs, by name: one runner for each kind of the lab schema (CHECK_KINDS). */
 import type { KindRegistry } from '../engine';
 import { runCommandCheck } from './command';
 import { runExplainCheck } from './explain';
 import { runFileCheck } from './file';
 import { runHttpCheck } from './http';
+import { runKafkaCheck } from './kafka';
 import { runMermaidCheck } from './mermaid';
 import { runPytestCheck } from './pytest';
 import { runSchemaCheck } from './schema';
@@ -18,4 +19,5 @@ export const CHECK_KIND_RUNNERS: KindRegistry = {
   http: runHttpCheck,
   file: runFileCheck,
   mermaid: runMermaidCheck,
+  kafka: runKafkaCheck,
 };
