@@ -30,7 +30,7 @@ function nodeTests(name, files, env = {}) {
 }
 
 /** Every step of a full run; fewer means one that others depend on failed. */
-const EXPECTED_STEPS = 18;
+const EXPECTED_STEPS = 21;
 
 /** The labs' verification harness; counts proven labs as passed tests and the others as failed. */
 function labsHarness() {
@@ -66,6 +66,8 @@ async function main() {
     await step('type check', () => node(['scripts/typecheck.mjs']));
     await step('lint', () => node(['node_modules/eslint/bin/eslint.js', '.']));
     await step('unit tests', () => nodeTests('unit', findTests(join(root, 'test/unit'), '.unit.test.ts')));
+    await step('language server (in-memory streams)', () => nodeTests('server', findTests(join(root, 'test/server'), '.server.test.ts')));
+    await step('grammars (TextMate)', () => node(['scripts/test-grammars.mjs']));
     const services = await step('lab services (PostgreSQL, Python)', () => (ensureAptPackages(LAB_APT_PACKAGES), true));
     if (services) {
       await step('check kinds (PostgreSQL, pytest, HTTP)', () => nodeTests('checks', findTests(join(root, 'test/checks'), '.checks.test.ts')));
@@ -96,6 +98,7 @@ async function main() {
       // Figures too: a 150-table ER diagram from DDL to painted, by the view's renderer and by mermaid.
       await step('benchmark: ER diagram, ours and mermaid', () => node(['--import', 'tsx', 'bench/erRender.ts', '--runs', '1']));
       await step('benchmark: consumer-lag chart, 200 partitions', () => node(['--import', 'tsx', 'bench/lagRender.ts', '--updates', '20']));
+      await step('benchmark: language server on 10,000 lines', () => node(['--import', 'tsx', 'bench/sqlServer.ts', '--runs', '5']));
     }
   }
 

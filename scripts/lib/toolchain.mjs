@@ -41,6 +41,7 @@ export const kafkaLibsDir = join(CACHE_DIR, `kafka-${KAFKA_VERSION}`, 'libs');
 
 export const LAB_APT_PACKAGES = {
   postgresql: 'the native PostgreSQL server the SQL labs are checked against',
+  'redis-tools': "redis-cli, which lab 02's checks talk to the learner's key-value store with",
   'python3-venv': 'virtual environments for pytest and the labs\' Python packages',
 };
 

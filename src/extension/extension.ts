@@ -19,7 +19,6 @@ import { SOLUTION_SCHEME, SolutionDocumentProvider } from './labs/solutionDocume
 import { Logger } from './logger';
 import { DiagramPreviews } from './diagrams/diagramPreviews';
 import { LagMonitor } from './lag/lagMonitor';
-import { ExplainCodeLensProvider } from './plans/explainCodeLens';
 import { Explainer } from './plans/explainer';
 import { PlanPanel } from './plans/planPanel';
 import { pythonExtensionInterpreter } from './python/pythonExtension';
@@ -55,10 +54,9 @@ export function activate(context: vscode.ExtensionContext): DataEngLabsApi {
     // Docker's events are followed only while someone looks at the services.
     dockerServices.setVisible(labsView.visible);
     const codeLenses = new CheckCodeLensProvider(labService, checkRunner);
-    const sqlClient = new SqlLanguageClientHost(context, logger);
+    const sqlClient = new SqlLanguageClientHost(context, logger, labService, labServices, config);
     const planPanel = new PlanPanel(context.extensionUri);
     const explainer = new Explainer(labService, config, labServices, planPanel, logger);
-    const explainLenses = new ExplainCodeLensProvider(labService);
     const diagrams = new DiagramPreviews(context.extensionUri, labService, labServices, config, checkRunner, logger);
     const lagMonitor = new LagMonitor(context.extensionUri, context, labService, labServices, config, logger);
     context.subscriptions.push(
@@ -82,8 +80,6 @@ export function activate(context: vscode.ExtensionContext): DataEngLabsApi {
       planPanel,
       diagrams,
       lagMonitor,
-      explainLenses,
-      vscode.languages.registerCodeLensProvider({ scheme: 'file', language: 'sql' }, explainLenses),
       vscode.workspace.registerTextDocumentContentProvider(SOLUTION_SCHEME, new SolutionDocumentProvider(labService)),
     );
     registerCommands({ context, logger, config, sqlClient, labService, checkRunner, labServices, explainer, diagrams, lagMonitor });

@@ -14,6 +14,10 @@ import type { CheckResult } from '../../src/core/checks/types';
 import type { LabManifest } from '../../src/core/labs/labSchema';
 import { kindTestLab, NO_SERVICES, realLab } from '../support/checkFixture';
 import { ensureCheckPython } from '../support/nativePython';
+import { endpointFromUrl } from '../../src/core/checks/resolver';
+import type { ServiceResolver } from '../../src/core/checks/types';
+import { startNativePostgres, type NativePostgres } from '../support/nativePostgres';
+import { Client } from 'pg';
 
 const scratch = mkdtempSync(join(tmpdir(), 'delabs-pytest-kind-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -421,5 +425,48 @@ describe('lab 01 (heap-ranking) pytest checks', () => {
       [],
     );
     assert.equal(results.length, lab.checks.length);
+  });
+});
+
+describe("pytest checks and the lab's services", () => {
+  let python = '';
+  let postgres: NativePostgres;
+  before(async () => {
+    python = await ensureCheckPython();
+    postgres = await startNativePostgres();
+    const admin = new Client({ connectionString: postgres.url('postgres') });
+    await admin.connect();
+    await admin.query('create database shop');
+    await admin.end();
+  });
+  after(async () => {
+    await postgres?.stop();
+  });
+
+  const SERVICE_TESTS = `import os
+import socket
+from urllib.parse import urlparse
+
+def test_reads_the_url():
+    url = urlparse(os.environ["DELABS_SERVICE_WAREHOUSE_URL"])
+    assert (url.scheme, url.username, url.password, url.path) == ("postgresql", "lab", "lab", "/shop")
+    socket.create_connection((url.hostname, url.port), timeout=5).close()
+`;
+  const lab = manifest([pytestCheck('reads-url', 'test_reads_the_url', { file: 'checks/test_services.py', services: ['warehouse'] })], {
+    services: [{ name: 'warehouse', kind: 'postgres', database: 'shop' }],
+  });
+  const resolverTo = (url: string): ServiceResolver => ({ resolve: async (_manifest, service) => endpointFromUrl(service, url, 'the test') });
+
+  it('hands every service to the hidden tests as DELABS_SERVICE_<NAME>_URL', async () => {
+    const labDir = folder({ 'checks/test_services.py': SERVICE_TESTS });
+    const results = await runLabChecks({ manifest: lab, labPackageDir: labDir, workDir: folder({ 'board.py': '' }), python, resolver: resolverTo(postgres.url('shop')), kinds: { pytest: runPytestCheck }, defaultTimeoutSeconds: 30 });
+    assert.deepEqual(results.results.map((result) => [result.id, result.status, result.message]), [['reads-url', 'passed', 'test_reads_the_url passed.']]);
+  });
+
+  it('could not run when a service the test needs does not answer', async () => {
+    const labDir = folder({ 'checks/test_services.py': SERVICE_TESTS });
+    const results = await runLabChecks({ manifest: lab, labPackageDir: labDir, workDir: folder({ 'board.py': '' }), python, resolver: resolverTo('postgresql://lab:lab@127.0.0.1:1/shop'), kinds: { pytest: runPytestCheck }, defaultTimeoutSeconds: 30 });
+    assert.equal(results.results[0]?.status, 'could-not-run');
+    assert.match(results.results[0]?.message ?? '', /^could not run: .*127\.0\.0\.1:1/);
   });
 });

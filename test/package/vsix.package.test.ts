@@ -2,12 +2,22 @@
  * What the .vsix carries and what it must not. Run after `npm run package` (npm test does both).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { before, describe, it } from 'node:test';
+import {
+  createProtocolConnection,
+  DidOpenTextDocumentNotification,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver/node';
 import { readZip, type ZipEntry } from '../support/zip';
 
 const root = join(__dirname, '..', '..');
@@ -19,6 +29,17 @@ function filesUnder(dir: string): string[] {
   return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => relative(root, join(entry.parentPath, entry.name)));
+}
+
+/** The .vsix's files under `prefix`, written into a new temporary folder: what an installed extension has, and nothing else. */
+function unpack(entries: readonly ZipEntry[], folderPrefix: string, prefix: string): string {
+  const unpacked = mkdtempSync(join(tmpdir(), folderPrefix));
+  for (const entry of entries.filter((candidate) => candidate.name.startsWith(prefix))) {
+    const target = join(unpacked, entry.name);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, entry.read());
+  }
+  return unpacked;
 }
 
 describe('the packaged .vsix', () => {
@@ -121,12 +142,7 @@ describe('the packaged .vsix', () => {
   });
 
   it('checks a lab with the packaged CLI on the embedded PostgreSQL, with nothing but the .vsix', async () => {
-    const unpacked = mkdtempSync(join(tmpdir(), 'delabs-vsix-'));
-    for (const entry of entries.filter((candidate) => candidate.name.startsWith('extension/'))) {
-      const target = join(unpacked, entry.name);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, entry.read());
-    }
+    const unpacked = unpack(entries, 'delabs-vsix-', 'extension/');
     const labFolder = mkdtempSync(join(tmpdir(), 'delabs-vsix-lab07-'));
     cpSync(join(root, 'labs', '07-analytics-star-schema', 'starter'), labFolder, { recursive: true });
     cpSync(join(root, 'labs', '07-analytics-star-schema', 'solution'), labFolder, { recursive: true });
@@ -136,12 +152,7 @@ describe('the packaged .vsix', () => {
   });
 
   it('reads a schema with the packaged diagrams bundle: the PostgreSQL parser\'s WebAssembly is found beside it', async () => {
-    const unpacked = mkdtempSync(join(tmpdir(), 'delabs-vsix-diagrams-'));
-    for (const entry of entries.filter((candidate) => candidate.name.startsWith('extension/dist/'))) {
-      const target = join(unpacked, entry.name);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, entry.read());
-    }
+    const unpacked = unpack(entries, 'delabs-vsix-diagrams-', 'extension/dist/');
     const script = `const bundle = require(${JSON.stringify(join(unpacked, 'extension', 'dist', 'diagrams.js'))});
       bundle.loadSqlParser().then((parse) => {
         const { model, errors } = bundle.schemaFromDdl([{ path: 'schema.sql', text: require('node:fs').readFileSync(${JSON.stringify(join(root, 'labs', '07-analytics-star-schema', 'solution', 'schema.sql'))}, 'utf8') }], parse);
@@ -153,12 +164,7 @@ describe('the packaged .vsix', () => {
   });
 
   it('loads the packaged Kafka client on its own, and the checks and the CLI load it from there', async () => {
-    const unpacked = mkdtempSync(join(tmpdir(), 'delabs-vsix-kafka-'));
-    for (const entry of entries.filter((candidate) => candidate.name.startsWith('extension/dist/'))) {
-      const target = join(unpacked, entry.name);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, entry.read());
-    }
+    const unpacked = unpack(entries, 'delabs-vsix-kafka-', 'extension/dist/');
     // Nothing listens on port 1: the client must load, try, and say so in a sentence.
     const script = `require(${JSON.stringify(join(unpacked, 'extension', 'dist', 'kafka.js'))}).connectKafka(['127.0.0.1:1'], { timeoutMs: 1000 }).then(async (cluster) => { const sample = await cluster.sample(); await cluster.close(); process.stdout.write(JSON.stringify({ groups: sample.groups, error: sample.error })); });`;
     const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: unpacked });
@@ -166,6 +172,24 @@ describe('the packaged .vsix', () => {
     const read = (bundle: string): string => entries.find((entry) => entry.name === `extension/dist/${bundle}.js`)?.read().toString('utf8') ?? '';
     assert.ok(read('checks').includes('"./kafka.js"') && read('cli').includes('"./kafka.js"'), 'both load dist/kafka.js');
     assert.ok(!read('checks').includes('withResolvers') && !read('extension').includes('withResolvers'), 'neither carries its own copy of the client');
+  });
+
+  it('runs the packaged language server on its own: the PostgreSQL parser answers a broken statement', async () => {
+    const unpacked = unpack(entries, 'delabs-vsix-server-', 'extension/dist/');
+    const server = spawn(process.execPath, [join(unpacked, 'extension', 'dist', 'server.js'), '--stdio'], { cwd: unpacked, stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      const client = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+      const published = new Promise<PublishDiagnosticsParams>((resolve) => client.onNotification(PublishDiagnosticsNotification.type, resolve));
+      client.listen();
+      await client.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+      await client.sendNotification(InitializedNotification.type, {});
+      await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: 'untitled:query.sql', languageId: 'sql', version: 1, text: 'select * form orders;' } });
+      const { diagnostics } = await published;
+      assert.deepEqual(diagnostics.map((diagnostic) => [diagnostic.message, diagnostic.range.start.character]), [['syntax error at or near "form"', 9]]);
+      client.dispose();
+    } finally {
+      server.kill();
+    }
   });
 
   it('packages the manifest as it is in the repository', () => {

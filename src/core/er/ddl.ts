@@ -259,6 +259,9 @@ class ModelBuilder {
   }
 }
 
+/** The first word of the statements that can shape tables. */
+const SHAPING = /^(create|alter|drop|set|comment)\b/i;
+
 /** Reads the files in order, as psql would run them one after another, into one model. */
 export function schemaFromDdl(files: readonly DdlFile[], parse: SqlParse): DdlResult {
   const tables = new Map<string, MutableTable>();
@@ -266,6 +269,8 @@ export function schemaFromDdl(files: readonly DdlFile[], parse: SqlParse): DdlRe
   for (const file of files) {
     const builder = new ModelBuilder(file.path, tables);
     for (const statement of splitSqlStatements(file.text)) {
+      // Only these shape tables; the rest (queries, inserts: most of a big file) need no parse tree.
+      if (!SHAPING.test(statement.text)) continue;
       let tree: unknown;
       try {
         tree = parse(statement.text);

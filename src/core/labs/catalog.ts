@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { labContentVersion } from './contentVersion';
 import { labSchema, levelsSchema, type LabManifest, type Level } from './labSchema';
-import { YamlSource, type ManifestProblem } from './problems';
+import { YamlSource, type LocatedProblem, type ManifestProblem } from './problems';
 
 export interface Lab {
   readonly status: 'ok';
@@ -31,6 +31,16 @@ export interface BrokenLab {
 }
 
 export type LabEntry = Lab | BrokenLab;
+
+/** What one lab.yaml says, checked: the loader lists the lab from it, and the language server underlines its problems. */
+export interface LabManifestValidation {
+  /** In the loader's order; each with the stretch of the manifest's text it is about, when it is about one. */
+  readonly problems: readonly LocatedProblem[];
+  /** Present exactly when there are no problems. */
+  readonly manifest?: LabManifest;
+  /** What could be read of a manifest that parses but breaks a rule, to list the broken lab in the right place. */
+  readonly known: Partial<Pick<BrokenLab, 'number' | 'level' | 'title'>>;
+}
 
 export interface LabCatalog {
   readonly root: string;
@@ -79,17 +89,37 @@ export async function loadLab(root: string, folder: string): Promise<LabEntry> {
   });
   const text = readText(join(dir, 'lab.yaml'));
   if (text === undefined) return broken([{ file, field: '', message: 'is missing: every lab folder needs a lab.yaml' }]);
+  const { manifest, problems, known } = validateLabManifest(text, dir, folder);
+  if (!manifest) return broken(problems.map((located) => located.problem), known);
+  return { status: 'ok', manifest, folder, dir, contentVersion: await labContentVersion(dir) };
+}
+
+/**
+ * Every rule of one lab package that needs no other lab, from the manifest's text (the file's, or an
+ * editor's unsaved text): YAML syntax, then the schema, then the package's files and services. Each stage
+ * runs only when the one before it found nothing, as a manifest that does not parse has no fields to check.
+ */
+export function validateLabManifest(text: string, dir: string, folder: string): LabManifestValidation {
+  const { source, validation } = checkManifestText(text, `${folder}/lab.yaml`);
+  if (!validation.manifest) return validation;
+  const problems = packageProblems(source, dir, folder, validation.manifest);
+  return problems.length > 0 ? { problems, known: validation.known } : validation;
+}
+
+/** YAML syntax and the schema only, for a manifest whose package is not on this disk to be looked at. */
+export function validateManifestText(text: string, file: string): LabManifestValidation {
+  return checkManifestText(text, file).validation;
+}
+
+function checkManifestText(text: string, file: string): { source: YamlSource; validation: LabManifestValidation } {
   const source = new YamlSource(file, text);
-  const syntax = source.syntaxProblems();
-  if (syntax.length > 0) return broken(syntax);
+  const syntax = source.locatedSyntaxProblems();
+  if (syntax.length > 0) return { source, validation: { problems: syntax, known: {} } };
   const input = source.toJS();
   const known = knownFields(input);
   const result = labSchema.safeParse(input);
-  if (!result.success) return broken(source.schemaProblems(result.error.issues, input), known);
-  const manifest = result.data;
-  const problems = packageProblems(source, dir, folder, manifest);
-  if (problems.length > 0) return broken(problems, known);
-  return { status: 'ok', manifest, folder, dir, contentVersion: await labContentVersion(dir) };
+  if (!result.success) return { source, validation: { problems: source.locatedSchemaProblems(result.error.issues, input), known } };
+  return { source, validation: { problems: [], manifest: result.data, known } };
 }
 
 function knownFields(input: unknown): Partial<Pick<BrokenLab, 'number' | 'level' | 'title'>> {
@@ -111,18 +141,18 @@ function isFile(path: string): boolean {
 }
 
 /** The rules across the package's files: folder name, files named by the manifest, services. */
-function packageProblems(source: YamlSource, dir: string, folder: string, manifest: LabManifest): ManifestProblem[] {
-  const problems: ManifestProblem[] = [];
+function packageProblems(source: YamlSource, dir: string, folder: string, manifest: LabManifest): LocatedProblem[] {
+  const problems: LocatedProblem[] = [];
   const expectedFolder = `${String(manifest.number).padStart(2, '0')}-${manifest.id}`;
-  if (folder !== expectedFolder) problems.push(source.problemAt(['id'], `the lab's folder must be named ${expectedFolder} (its number and id), not ${folder}`));
-  if (!isFile(join(dir, 'README.md'))) problems.push({ file: `${folder}/README.md`, field: '', message: 'is missing: every lab needs a brief' });
-  if (!existsSync(join(dir, 'starter'))) problems.push({ file: `${folder}/starter`, field: '', message: 'is missing: every lab needs a starter folder' });
+  if (folder !== expectedFolder) problems.push(source.locatedProblemAt(['id'], `the lab's folder must be named ${expectedFolder} (its number and id), not ${folder}`));
+  if (!isFile(join(dir, 'README.md'))) problems.push({ problem: { file: `${folder}/README.md`, field: '', message: 'is missing: every lab needs a brief' } });
+  if (!existsSync(join(dir, 'starter'))) problems.push({ problem: { file: `${folder}/starter`, field: '', message: 'is missing: every lab needs a starter folder' } });
 
   manifest.scaffold.open.forEach((path, index) => {
-    if (!isFile(join(dir, 'starter', path))) problems.push(source.problemAt(['scaffold', 'open', index], `starter/${path} does not exist`));
+    if (!isFile(join(dir, 'starter', path))) problems.push(source.locatedProblemAt(['scaffold', 'open', index], `starter/${path} does not exist`));
   });
   if (manifest.python && !isFile(join(dir, 'starter', manifest.python.requirements))) {
-    problems.push(source.problemAt(['python', 'requirements'], `starter/${manifest.python.requirements} does not exist`));
+    problems.push(source.locatedProblemAt(['python', 'requirements'], `starter/${manifest.python.requirements} does not exist`));
   }
 
   const serviceNames = new Set(manifest.services.map((service) => service.name));
@@ -130,38 +160,38 @@ function packageProblems(source: YamlSource, dir: string, folder: string, manife
   manifest.services.forEach((service, index) => {
     if (composeServices === undefined) return;
     if (composeServices instanceof Error) {
-      if (index === 0) problems.push({ file: `${folder}/compose.yaml`, field: '', message: composeServices.message });
+      if (index === 0) problems.push({ problem: { file: `${folder}/compose.yaml`, field: '', message: composeServices.message } });
     } else if (!composeServices.has(service.name)) {
-      problems.push(source.problemAt(['services', index, 'name'], `compose.yaml has no service "${service.name}"`));
+      problems.push(source.locatedProblemAt(['services', index, 'name'], `compose.yaml has no service "${service.name}"`));
     }
     if (service.kind !== 'postgres' && (service.database !== undefined || service.embedded !== undefined)) {
-      problems.push(source.problemAt(['services', index, 'kind'], 'only a postgres service has database and embedded'));
+      problems.push(source.locatedProblemAt(['services', index, 'kind'], 'only a postgres service has database and embedded'));
     }
   });
 
   (manifest.checkSetup ?? []).forEach((step, stepIndex) => {
-    if (!serviceNames.has(step.service)) problems.push(source.problemAt(['checkSetup', stepIndex, 'service'], `is not a service of this lab (${[...serviceNames].join(', ') || 'it has none'})`));
+    if (!serviceNames.has(step.service)) problems.push(source.locatedProblemAt(['checkSetup', stepIndex, 'service'], `is not a service of this lab (${[...serviceNames].join(', ') || 'it has none'})`));
     step.sql.forEach((entry, entryIndex) => {
       const [scope, ...rest] = entry.split(':');
       const path = rest.join(':');
       const full = scope === 'lab' ? join(dir, path) : join(dir, 'starter', path);
-      if (!isFile(full)) problems.push(source.problemAt(['checkSetup', stepIndex, 'sql', entryIndex], `${scope === 'lab' ? path : `starter/${path}`} does not exist`));
+      if (!isFile(full)) problems.push(source.locatedProblemAt(['checkSetup', stepIndex, 'sql', entryIndex], `${scope === 'lab' ? path : `starter/${path}`} does not exist`));
     });
   });
 
   const seen = new Set<string>();
   manifest.checks.forEach((check, index) => {
-    if (seen.has(check.id)) problems.push(source.problemAt(['checks', index, 'id'], `"${check.id}" is the id of an earlier check`));
+    if (seen.has(check.id)) problems.push(source.locatedProblemAt(['checks', index, 'id'], `"${check.id}" is the id of an earlier check`));
     seen.add(check.id);
     if ('service' in check && !serviceNames.has(check.service)) {
-      problems.push(source.problemAt(['checks', index, 'service'], `is not a service of this lab (${[...serviceNames].join(', ') || 'it has none'})`));
+      problems.push(source.locatedProblemAt(['checks', index, 'service'], `is not a service of this lab (${[...serviceNames].join(', ') || 'it has none'})`));
     }
-    if (check.kind === 'pytest' && !isFile(join(dir, check.file))) problems.push(source.problemAt(['checks', index, 'file'], `${check.file} does not exist`));
+    if (check.kind === 'pytest' && !isFile(join(dir, check.file))) problems.push(source.locatedProblemAt(['checks', index, 'file'], `${check.file} does not exist`));
     if (check.kind === 'kafka' && check.expect.schema !== undefined && !isFile(join(dir, check.expect.schema))) {
-      problems.push(source.problemAt(['checks', index, 'expect', 'schema'], `${check.expect.schema} does not exist`));
+      problems.push(source.locatedProblemAt(['checks', index, 'expect', 'schema'], `${check.expect.schema} does not exist`));
     }
     if (check.kind === 'sql' && check.queryFile !== undefined && !isFile(join(dir, 'starter', check.queryFile))) {
-      problems.push(source.problemAt(['checks', index, 'queryFile'], `starter/${check.queryFile} does not exist`));
+      problems.push(source.locatedProblemAt(['checks', index, 'queryFile'], `starter/${check.queryFile} does not exist`));
     }
   });
   return problems;

@@ -43,6 +43,10 @@ const pytestCheck = z.strictObject({
   kind: z.literal('pytest'),
   file: labCheckFile.describe('The hidden test file, e.g. checks/test_leaderboard.py.'),
   test: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)?$/, { error: 'must be a test name: test_name or TestClass::test_name' }),
+  services: z
+    .array(service)
+    .optional()
+    .describe('Services the test talks to: each must answer first (else the check could not run). Every service of the lab reaches the test as DELABS_SERVICE_<NAME>_URL either way.'),
 });
 
 const sqlCheck = z

@@ -8,10 +8,12 @@ import type { CommandHandler, CommandServices } from './types';
 /** The statement to explain: the CodeLens's (document and offset), else the selection, else the statement at the cursor. */
 async function statementOf(args: unknown[]): Promise<{ uri: vscode.Uri; sql: string } | undefined> {
   const [first, offset] = args;
-  if (first instanceof vscode.Uri && typeof offset === 'number') {
-    const document = await vscode.workspace.openTextDocument(first);
+  // The language server's CodeLens passes the document as a URI string.
+  const uri = first instanceof vscode.Uri ? first : typeof first === 'string' ? vscode.Uri.parse(first) : undefined;
+  if (uri && typeof offset === 'number') {
+    const document = await vscode.workspace.openTextDocument(uri);
     const statement = splitSqlStatements(document.getText()).find((candidate) => candidate.startOffset === offset);
-    return statement ? { uri: first, sql: statement.text } : undefined;
+    return statement ? { uri, sql: statement.text } : undefined;
   }
   const editor = vscode.window.activeTextEditor;
   if (!editor) return undefined;

@@ -19,7 +19,9 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { listFiles } from '../../labs/contentVersion';
 import { runProcess, type ProcessResult } from '../process';
-import { CouldNotRunError, outcome, type CheckContext, type CheckOf, type KindOutcome, type KindRunner, type SourceLocation } from '../types';
+import { closeClient, connectPostgres } from '../postgres/connection';
+import { serviceEnvVar } from '../serviceEnv';
+import { CouldNotRunError, outcome, type CheckContext, type CheckOf, type KindOutcome, type KindRunner, type ServiceEndpoint, type SourceLocation } from '../types';
 
 type PytestCheck = CheckOf<'pytest'>;
 
@@ -740,6 +742,46 @@ async function copyChecks(labPackageDir: string, files: readonly string[], dir: 
   return { missing, hidden };
 }
 
+/** An endpoint as the URL a test connects with: postgresql://user:password@host:port/database, the HTTP base URL, or the service's own URL. */
+export function endpointUrl(endpoint: ServiceEndpoint): string {
+  if (endpoint.kind === 'postgres') {
+    const credentials = `${encodeURIComponent(endpoint.user)}${endpoint.password ? `:${encodeURIComponent(endpoint.password)}` : ''}@`;
+    return `postgresql://${credentials}${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}/${encodeURIComponent(endpoint.database)}`;
+  }
+  return endpoint.kind === 'http' ? endpoint.baseUrl : endpoint.url;
+}
+
+/**
+ * Every service of the lab as DELABS_SERVICE_<NAME>_URL for the hidden tests, where the resolver finds
+ * it (the same place the other kinds reach it: a container, the embedded PostgreSQL, an override). A
+ * service it cannot place is left out; a check that names it in `services` then could not run.
+ */
+async function serviceEnvironment(context: CheckContext): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  for (const service of context.manifest.services) {
+    try {
+      env[serviceEnvVar(service.name)] = endpointUrl(await context.resolver.resolve(context.manifest, service));
+    } catch (error) {
+      if (!(error instanceof CouldNotRunError)) throw error;
+    }
+  }
+  return env;
+}
+
+/** Each service the check names must answer before its test means anything: PostgreSQL is connected to once, per run. */
+async function requireServices(check: PytestCheck, context: CheckContext): Promise<void> {
+  for (const name of check.services ?? []) {
+    const service = context.manifest.services.find((candidate) => candidate.name === name);
+    if (!service) throw new CouldNotRunError(`the lab has no service "${name}"; this is a bug in the lab.`);
+    const endpoint = await context.resolver.resolve(context.manifest, service);
+    if (endpoint.kind === 'postgres') await context.memo(`pytest-service:${name}`, async () => {
+      const client = await connectPostgres(endpoint, context.signal, undefined, name);
+      await closeClient(client);
+      return true;
+    });
+  }
+}
+
 async function startSession(context: CheckContext): Promise<PytestSession> {
   const checks = context.manifest.checks.filter((check): check is PytestCheck => check.kind === 'pytest');
   const files = [...new Set(checks.map((check) => check.file))];
@@ -766,6 +808,8 @@ async function startSession(context: CheckContext): Promise<PytestSession> {
     PYTHONIOENCODING: 'utf-8',
   };
 
+  Object.assign(env, await serviceEnvironment(context));
+
   const session = new PytestSession({ python: context.python, dir, pluginDir, iniFile, env }, context.manifest.python?.requirements, roots, hidden, missing, limits, deadlineMs);
   // Disposers run last first: pytest stops before its folder is removed.
   context.onDispose(() => session.stop());
@@ -781,6 +825,7 @@ async function startSession(context: CheckContext): Promise<PytestSession> {
  * Python or pytest is missing or the lab names a test that does not exist.
  */
 export const runPytestCheck: KindRunner<'pytest'> = async (check, context) => {
+  await requireServices(check, context);
   const session = await context.memo('pytest', () => startSession(context));
   return session.verdict(check, context.signal);
 };

@@ -21,10 +21,27 @@ export interface LineAndColumn {
   readonly column: number;
 }
 
-const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
-const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
 const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
 const WHITESPACE = /\s/;
+
+// Character classes by code, not by regular expression: the scan looks at every character of files of
+// tens of thousands of lines as the learner types.
+function isLetter(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code >= 128;
+}
+
+function isIdentStart(code: number): boolean {
+  return isLetter(code);
+}
+
+function isIdentChar(code: number): boolean {
+  return isLetter(code) || (code >= 48 && code <= 57) || code === 36;
+}
+
+function isWhitespace(code: number, character: string): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  return code >= 128 && WHITESPACE.test(character);
+}
 
 /** The end of a quoted string or identifier that opens at `open`; `backslash` for E'' strings. */
 function endOfQuoted(text: string, open: number, quote: string, backslash: boolean): number {
@@ -75,9 +92,19 @@ export function splitSqlStatements(text: string): SqlStatement[] {
   let wordCount = 0;
   let leadWords: string[] = [];
 
+  // Lines counted as the scan goes, from the last statement's start: counting from the file's start for
+  // each statement made a file of thousands of statements quadratic.
+  let countedTo = 0;
+  let countedLine = 1;
+  const lineAt = (offset: number): number => {
+    for (let index = countedTo; index < offset; index += 1) if (text.charCodeAt(index) === 10) countedLine += 1;
+    countedTo = offset;
+    return countedLine;
+  };
+
   const finish = (end: number): void => {
     if (start >= 0) {
-      statements.push({ text: text.slice(start, end).trimEnd(), startOffset: start, line: lineOfOffset(text, start).line });
+      statements.push({ text: text.slice(start, end).trimEnd(), startOffset: start, line: lineAt(start) });
     }
     start = -1;
     parenDepth = 0;
@@ -104,7 +131,7 @@ export function splitSqlStatements(text: string): SqlStatement[] {
       i = endOfBlockComment(text, i);
       continue;
     }
-    if (WHITESPACE.test(c)) {
+    if (isWhitespace(text.charCodeAt(i), c)) {
       i += 1;
       continue;
     }
@@ -128,10 +155,12 @@ export function splitSqlStatements(text: string): SqlStatement[] {
         const close = text.indexOf(tag, i + tag.length);
         i = close < 0 ? text.length : close + tag.length;
       }
-    } else if (IDENT_START.test(c)) {
+    } else if (isIdentStart(text.charCodeAt(i))) {
       let end = i + 1;
-      while (end < text.length && IDENT_CHAR.test(text[end] ?? '')) end += 1;
-      const word = text.slice(i, end).toLowerCase();
+      while (end < text.length && isIdentChar(text.charCodeAt(end))) end += 1;
+      const routine = parenDepth === 0 && wordCount >= 2 && inRoutineDefinition();
+      // Most words need no reading: only a string prefix, the first words and a routine's BEGIN/END do.
+      const word = end - i === 1 || wordCount < 4 || routine ? text.slice(i, end).toLowerCase() : '';
       if ((word === 'e' || word === 'x' || word === 'b' || word === 'n') && text[end] === "'") {
         // E'...' understands backslash escapes; B'', X'' and N'' are ordinary strings.
         i = endOfQuoted(text, end, "'", word === 'e');
@@ -147,7 +176,7 @@ export function splitSqlStatements(text: string): SqlStatement[] {
       i = end;
     } else if (c >= '0' && c <= '9') {
       let end = i + 1;
-      while (end < text.length && /[0-9A-Za-z_.]/.test(text[end] ?? '')) end += 1;
+      while (end < text.length && (isIdentChar(text.charCodeAt(end)) || text.charCodeAt(end) === 46) && text.charCodeAt(end) !== 36) end += 1;
       i = end;
     } else {
       if (c === '(') parenDepth += 1;
