@@ -62,6 +62,7 @@ export class SchemaIndex {
   private readonly files = new Map<string, { at: number; paths: string[] }>();
   private readonly texts = new Map<string, { mtimeMs: number; text: string }>();
   private readonly live = new Map<string, LiveRead>();
+  private readonly models = new Map<string, { key: string; model: ErModel }>();
   private readonly reading = new Map<string, Promise<LiveRead>>();
 
   constructor(
@@ -139,20 +140,37 @@ export class SchemaIndex {
     }
   }
 
+  /**
+   * The model of the folder's DDL files, read again only when one of them changed (an open document's
+   * version, a closed file's modification time): completion asks for it on every keystroke.
+   */
+  private ddlModel(folder: string, paths: readonly string[], parse: SqlParse): ErModel {
+    const files: DdlFile[] = [];
+    const signature: string[] = [];
+    for (const path of paths) {
+      const open = this.documents.get(pathToFileURL(path).toString());
+      const text = this.textOf(path);
+      if (text === undefined) continue;
+      signature.push(`${path}\u0000${open ? `v${open.version}` : `m${this.texts.get(path)?.mtimeMs ?? 0}`}`);
+      files.push({ path: relative(folder, path).split(sep).join('/'), text });
+    }
+    const key = signature.join('\u0001');
+    const cached = this.models.get(folder);
+    if (cached?.key === key) return cached.model;
+    const model = schemaFromDdl(files, parse).model;
+    this.models.set(folder, { key, model });
+    return model;
+  }
+
   /** The tables a document can use: its folder's DDL files, and the lab's live database when it runs. */
   async schemaFor(uri: string): Promise<FolderSchema | undefined> {
     const folder = this.folderOf(uri);
     const parse = this.parse();
     if (!folder || !parse) return undefined;
-    const paths = this.sqlFiles(folder);
     const own = uriToPath(uri);
-    if (own && !paths.includes(own)) paths.push(own);
-    const files: DdlFile[] = [];
-    for (const path of paths) {
-      const text = this.textOf(path);
-      if (text !== undefined) files.push({ path: relative(folder, path).split(sep).join('/'), text });
-    }
-    const ddl = schemaFromDdl(files, parse).model;
+    const listed = this.sqlFiles(folder);
+    const paths = own && !listed.includes(own) ? [...listed, own] : listed;
+    const ddl = this.ddlModel(folder, paths, parse);
     const lab = this.labOf(uri);
     const live = lab?.database ? await this.liveModel(lab) : undefined;
     const located = new Map(ddl.tables.map((table) => [tableKey(table), table]));
