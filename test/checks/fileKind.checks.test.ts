@@ -162,7 +162,7 @@ describe('file checks', () => {
     };
     assert.deepEqual(await statusWith(['starter', 'solution']), ['passed']);
     assert.deepEqual(await statusWith(['starter']), ['failed']);
-    assert.deepEqual(await statusWith(['starter', 'wrong/isbn-determines-price']), ['failed']);
+    assert.deepEqual(await statusWith(['starter', 'solution', 'wrong/isbn-determines-price']), ['failed']);
   });
 });
 

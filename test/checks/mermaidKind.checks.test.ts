@@ -75,7 +75,7 @@ describe("lab 05's er-diagram check", () => {
   });
 
   it('fails a diagram that is out of date with the schema', async () => {
-    assert.deepEqual(await run(only, withLayers(['starter', 'wrong/diagram-out-of-date'])), [
+    assert.deepEqual(await run(only, withLayers(['starter', 'solution', 'wrong/diagram-out-of-date'])), [
       {
         id: 'er-diagram',
         status: 'failed',

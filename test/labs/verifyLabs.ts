@@ -4,12 +4,17 @@
  * For each lab under labs/: scaffold the starter into a temporary folder and run its checks (at least
  * one must fail, as a failure, not "could not run"); lay the solution over a fresh starter and run them
  * `--repeat` times (all must pass every time, so a flaky check is caught here); lay each wrong/<mistake>
- * over a fresh starter (at least one check must fail); and run the command-line checker on the starter
+ * over a fresh starter and solution (at least one check must fail); and run the command-line checker on the starter
  * and the solution, which must give the same verdicts; a PostgreSQL-only lab is run on the embedded
  * PostgreSQL (PGlite) too, starter and solution, and, when a Docker Engine answers, in Docker through
  * the extension's orchestrator from the lab's own compose.yaml (its postgres image replaced by the one
  * built on this machine, as no registry is reachable here). Prints a table and exits 1 unless every lab is
  * proven. A lab whose services cannot run here is listed with the reason, never skipped.
+ *
+ * A lab with a PostgreSQL service named `*-replica` gets a native streaming replica of its other PostgreSQL
+ * service (a pair of its own, started for that lab only). A lab with services this harness cannot run
+ * (MongoDB, ...) runs only the checks that name none of them; the others, and the wrong/<kind>-... solutions
+ * meant for them, are listed as not run here with the reason, and the lab is proven for the part that ran.
  *
  *   node --import tsx test/labs/verifyLabs.ts [--lab <number|id>] [--repeat N] [--json <file>]
  */
@@ -22,14 +27,14 @@ import { serviceEnvVar } from '../../src/core/checks/resolver';
 import type { CheckResult } from '../../src/core/checks/types';
 import { findLabEntry, loadCatalog, type Lab } from '../../src/core/labs/catalog';
 import { formatProblem } from '../../src/core/labs/problemFormat';
-import type { ServiceDefinition } from '../../src/core/labs/labSchema';
+import type { CheckDefinition, ServiceDefinition } from '../../src/core/labs/labSchema';
 import Dockerode from 'dockerode';
 import { readComposeFile } from '../../src/core/services/docker/composeFile';
 import { containerEndpoint } from '../../src/core/services/docker/endpoints';
 import { ComposeOrchestrator } from '../../src/core/services/docker/orchestrator';
 import { startEmbeddedPostgres } from '../../src/core/services/embeddedPostgres';
 import { ensureTestImages } from '../support/dockerImages';
-import { startNativePostgres, type NativePostgres } from '../support/nativePostgres';
+import { startNativePostgres, startNativeReplica, type NativePostgres, type NativeReplica } from '../support/nativePostgres';
 import { ensureCheckPython } from '../support/nativePython';
 
 const REPO = join(__dirname, '..', '..');
@@ -44,9 +49,15 @@ interface Row {
   cli: string;
   embedded: string;
   docker: string;
+  /** What this harness could not run, and why ('-' when everything ran). */
+  notRun: string;
   seconds: number;
   ok: boolean;
+  /** Everything ran and held, but part of the lab (notRun) is unverified here. */
+  partial: boolean;
   readonly problems: string[];
+  /** Said about the lab without failing it: what was not run here. */
+  readonly notes: string[];
 }
 
 interface Options {
@@ -66,11 +77,14 @@ function parseArgs(argv: readonly string[]): Options {
   return { repeat: Number.isInteger(repeat) && repeat >= 1 ? repeat : 3, ...(only ? { only } : {}), ...(json ? { json } : {}) };
 }
 
-/** A fresh copy of the starter, with `overlay` (solution/ or wrong/x/) laid over it. */
-function workspaceFor(lab: Lab, overlay?: string): string {
+/**
+ * A fresh copy of the starter with `overlays` laid over it in order: solution/, or solution/ then
+ * wrong/<mistake>/ (a mistake holds only the files it changes in the solution).
+ */
+function workspaceFor(lab: Lab, ...overlays: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), `delabs-verify-${lab.manifest.id}-`));
   cpSync(join(lab.dir, 'starter'), dir, { recursive: true });
-  if (overlay) cpSync(join(lab.dir, overlay), dir, { recursive: true });
+  for (const overlay of overlays) cpSync(join(lab.dir, overlay), dir, { recursive: true });
   return dir;
 }
 
@@ -82,17 +96,85 @@ function tally(results: readonly CheckResult[]): { passed: number; failed: numbe
   };
 }
 
-/** Why the lab's services cannot run here, or undefined when they all can. */
-function unsupportedServices(services: readonly ServiceDefinition[]): string | undefined {
-  const missing = services.filter((service) => service.kind !== 'postgres');
-  if (missing.length === 0) return undefined;
-  return `no native ${missing.map((service) => `${service.kind} (service "${service.name}")`).join(', ')} in this harness yet`;
+/** The service kinds this harness runs natively. */
+const NATIVE_KINDS: ReadonlySet<ServiceDefinition['kind']> = new Set(['postgres']);
+
+/** Why a kind of service cannot run here, for the table. */
+function whyNotHere(kind: ServiceDefinition['kind']): string {
+  return kind === 'mongodb' ? 'no MongoDB on this machine' : `no native ${kind} in this harness yet`;
+}
+
+/** The services a check talks to: a pytest check's `services`, or the one `service` of the other kinds. */
+function servicesOf(check: CheckDefinition): readonly string[] {
+  if (check.kind === 'pytest') return check.services ?? [];
+  return 'service' in check ? [check.service] : [];
+}
+
+interface RunnablePart {
+  /** The checks whose services all run here. */
+  readonly runnable: readonly CheckDefinition[];
+  readonly unrunnable: readonly CheckDefinition[];
+  /** The kinds of the lab's services that cannot run here. */
+  readonly missingKinds: ReadonlySet<ServiceDefinition['kind']>;
+  /** Why the unrunnable checks cannot run, e.g. "no MongoDB on this machine". */
+  readonly reason: string;
+}
+
+/** Splits the lab's checks into those this harness can run and those that need a service it cannot provide. */
+function runnablePart(lab: Lab): RunnablePart {
+  const missing = lab.manifest.services.filter((service) => !NATIVE_KINDS.has(service.kind));
+  const missingNames = new Set(missing.map((service) => service.name));
+  const runnable = lab.manifest.checks.filter((check) => servicesOf(check).every((name) => !missingNames.has(name)));
+  const unrunnable = lab.manifest.checks.filter((check) => !runnable.includes(check));
+  const missingKinds = new Set(missing.map((service) => service.kind));
+  return { runnable, unrunnable, missingKinds, reason: [...missingKinds].map(whyNotHere).join(', ') };
+}
+
+/** Why the lab cannot be verified here at all, or undefined when at least some of its checks can run. */
+function unsupportedServices(lab: Lab, part: RunnablePart): string | undefined {
+  if (part.runnable.length > 0) return undefined;
+  const missing = lab.manifest.services.filter((service) => !NATIVE_KINDS.has(service.kind));
+  const services = missing.map((service) => `${service.kind} (service "${service.name}")`).join(', ');
+  return `${part.reason}: every check needs ${services}, so none can run here`;
+}
+
+/** The lab with only these checks: the engine (and its pytest session) then runs nothing else. */
+function withChecks(lab: Lab, checks: readonly CheckDefinition[]): Lab {
+  return checks.length === lab.manifest.checks.length ? lab : { ...lab, manifest: { ...lab.manifest, checks: [...checks] } };
+}
+
+/** A streaming replica is wanted for each PostgreSQL service named `*-replica`; it replicates the lab's one other PostgreSQL service. */
+function isReplicaService(service: ServiceDefinition): boolean {
+  return service.kind === 'postgres' && service.name.endsWith('-replica');
+}
+
+/** The native servers a lab's PostgreSQL services map to. */
+interface NativeServers {
+  readonly primary?: NativePostgres;
+  readonly replica?: NativeReplica;
+  /** Why PostgreSQL (or the replica) cannot run here. */
+  readonly problem?: string;
+}
+
+/** Starts a primary and its streaming replica for one lab; the replica lab's own pair, so its settings touch no other lab. */
+async function startReplicaPair(): Promise<NativeServers> {
+  let primary: NativePostgres | undefined;
+  try {
+    primary = await startNativePostgres({ stockSynchronousCommit: true });
+    const replica = await startNativeReplica(primary);
+    console.log(`native PostgreSQL primary on 127.0.0.1:${primary.port}, streaming replica "${replica.applicationName}" on 127.0.0.1:${replica.port}`);
+    return { primary, replica };
+  } catch (error) {
+    await primary?.stop();
+    return { problem: `a PostgreSQL streaming replica cannot run here: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 /** The command-line checker's verdicts on a folder, by check id. */
-function cliVerdicts(lab: Lab, dir: string, env: NodeJS.ProcessEnv, python: string): Record<string, string> | string {
+function cliVerdicts(lab: Lab, dir: string, env: NodeJS.ProcessEnv, python: string, only?: readonly string[]): Record<string, string> | string {
   const cli = join(REPO, 'dist', 'cli.js');
-  const result = spawnSync(process.execPath, [cli, 'check', lab.manifest.id, '--dir', dir, '--json', '--labs', LABS, '--python', python], {
+  const onlyArgs = only ? ['--only', only.join(',')] : [];
+  const result = spawnSync(process.execPath, [cli, 'check', lab.manifest.id, '--dir', dir, '--json', '--labs', LABS, '--python', python, ...onlyArgs], {
     encoding: 'utf8',
     env,
     maxBuffer: 64 * 1024 * 1024,
@@ -145,18 +227,35 @@ async function verifyOnDocker(lab: Lab, docker: Dockerode, python: string, start
   }
 }
 
-async function verifyLab(lab: Lab, options: Options, postgres: NativePostgres | undefined, postgresProblem: string | undefined, docker: Dockerode | undefined): Promise<Row> {
+function emptyRow(folder: string, checks: number, problems: string[]): Row {
+  return { lab: folder, checks, starter: '-', solution: '-', wrong: '-', cli: '-', embedded: '-', docker: '-', notRun: '-', seconds: 0, ok: false, partial: false, problems, notes: [] };
+}
+
+async function verifyLab(fullLab: Lab, options: Options, servers: NativeServers, docker: Dockerode | undefined): Promise<Row> {
   const started = Date.now();
-  const row: Row = { lab: lab.folder, checks: lab.manifest.checks.length, starter: '-', solution: '-', wrong: '-', cli: '-', embedded: '-', docker: '-', seconds: 0, ok: false, problems: [] };
-  const unsupported = unsupportedServices(lab.manifest.services) ?? (lab.manifest.services.length > 0 && !postgres ? postgresProblem : undefined);
+  const row = emptyRow(fullLab.folder, fullLab.manifest.checks.length, []);
+  const part = runnablePart(fullLab);
+  const postgresServices = fullLab.manifest.services.filter((service) => service.kind === 'postgres');
+  const replicas = postgresServices.filter(isReplicaService);
+  const primaries = postgresServices.filter((service) => !isReplicaService(service));
+  const replicaRule = replicas.length > 0 && primaries.length !== 1 ? `a *-replica service needs exactly one other PostgreSQL service to replicate, and the lab has ${primaries.length}` : undefined;
+  const unsupported = unsupportedServices(fullLab, part) ?? replicaRule ?? (postgresServices.length > 0 && !servers.primary ? servers.problem : undefined);
   if (unsupported) {
     row.problems.push(`not verified: ${unsupported}`);
     row.seconds = (Date.now() - started) / 1000;
     return row;
   }
+  // From here on only the checks that can run here are run; the rest are listed, not failed.
+  const lab = withChecks(fullLab, part.runnable);
+  const only = part.unrunnable.length > 0 ? part.runnable.map((check) => check.id) : undefined;
+  if (part.unrunnable.length > 0) {
+    row.partial = true;
+    row.notes.push(`not run here: ${part.reason} (${part.unrunnable.length} checks: ${part.unrunnable.map((check) => check.id).join(', ')})`);
+  }
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const service of lab.manifest.services) {
-    if (service.kind === 'postgres' && postgres) env[serviceEnvVar(service.name)] = postgres.url(service.database ?? 'postgres');
+  for (const service of postgresServices) {
+    const server = isReplicaService(service) ? servers.replica : servers.primary;
+    if (server) env[serviceEnvVar(service.name)] = server.url(service.database ?? 'postgres');
   }
   const requirements = lab.manifest.python ? [join(lab.dir, 'starter', lab.manifest.python.requirements)] : [];
   const python = await ensureCheckPython(requirements);
@@ -174,7 +273,7 @@ async function verifyLab(lab: Lab, options: Options, postgres: NativePostgres | 
     row.starter = `${starterTally.failed}/${starter.length} fail`;
     couldNotRun('starter', starter);
     if (starterTally.failed === 0) row.problems.push('starter: no check fails on the starter');
-    const starterCli = sameVerdicts(starter, cliVerdicts(lab, starterDir, env, python));
+    const starterCli = sameVerdicts(starter, cliVerdicts(lab, starterDir, env, python, only));
 
     // The solution, repeated: everything must pass every time.
     const solutionDir = workspaceFor(lab, 'solution');
@@ -188,7 +287,7 @@ async function verifyLab(lab: Lab, options: Options, postgres: NativePostgres | 
       for (const result of failing) row.problems.push(`solution run ${attempt}: ${result.id} ${result.status}: ${result.message}`);
     }
     row.solution = `${tally(solution).passed}/${solution.length} pass ×${cleanRuns}/${options.repeat}`;
-    const solutionCli = sameVerdicts(solution, cliVerdicts(lab, solutionDir, env, python));
+    const solutionCli = sameVerdicts(solution, cliVerdicts(lab, solutionDir, env, python, only));
     row.cli = starterCli === undefined && solutionCli === undefined ? 'same' : 'differs';
     if (starterCli) row.problems.push(`CLI on the starter: ${starterCli}`);
     if (solutionCli) row.problems.push(`CLI on the solution: ${solutionCli}`);
@@ -197,21 +296,32 @@ async function verifyLab(lab: Lab, options: Options, postgres: NativePostgres | 
     const wrongRoot = join(lab.dir, 'wrong');
     const mistakes = existsSync(wrongRoot) ? readdirSync(wrongRoot, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort() : [];
     let caught = 0;
+    // A wrong/<kind>-... solution is a mistake in the part of a service kind that cannot run here: when no
+    // runnable check catches it, it is listed as not run here (its catching checks are among the unrun ones).
+    const notRunWrong: string[] = [];
     for (const mistake of mistakes) {
-      const dir = workspaceFor(lab, join('wrong', mistake));
+      const dir = workspaceFor(lab, 'solution', join('wrong', mistake));
       folders.push(dir);
       const results = await run(dir);
       couldNotRun(`wrong/${mistake}`, results);
       const failed = results.filter((result) => result.status === 'failed').map((result) => result.id);
       if (failed.length > 0) caught += 1;
+      else if ([...part.missingKinds].some((kind) => mistake.startsWith(`${kind}-`))) notRunWrong.push(mistake);
       else row.problems.push(`wrong/${mistake}: no check fails`);
     }
-    row.wrong = mistakes.length === 0 ? 'none' : `${caught}/${mistakes.length} caught`;
+    const judged = mistakes.length - notRunWrong.length;
+    row.wrong = mistakes.length === 0 ? 'none' : `${caught}/${judged} caught`;
     if (mistakes.length === 0) row.problems.push('no wrong/ solutions: every lab needs at least one');
+    else if (judged === 0) row.problems.push('no wrong/ solution can be judged here: the part that runs here needs at least one');
+    if (notRunWrong.length > 0) row.notes.push(`not run here: ${part.reason} (${notRunWrong.length} wrong/: ${notRunWrong.join(', ')}; no check that runs here catches them)`);
+    if (part.unrunnable.length > 0) {
+      const wrongPart = notRunWrong.length > 0 ? `, ${notRunWrong.length} wrong/` : '';
+      row.notRun = `${part.unrunnable.length} checks${wrongPart}: ${part.reason}`;
+    }
 
     // A PostgreSQL-only lab runs on the embedded PostgreSQL too, when a learner has no Docker: prove it there.
     const services = lab.manifest.services;
-    if (services.length > 0 && services.every((service) => service.kind === 'postgres' && service.embedded)) {
+    if (services.length > 0 && services.every((service) => service.kind === 'postgres' && service.embedded) && replicas.length === 0) {
       const embedded = await startEmbeddedPostgres();
       try {
         const onEmbedded = (dir: string): Promise<readonly CheckResult[]> =>
@@ -227,7 +337,7 @@ async function verifyLab(lab: Lab, options: Options, postgres: NativePostgres | 
       }
     }
     // A lab whose services are all PostgreSQL also runs in Docker, from its own compose.yaml, as Start Services does.
-    if (services.length > 0 && services.every((service) => service.kind === 'postgres')) {
+    if (services.length > 0 && services.every((service) => service.kind === 'postgres') && replicas.length === 0) {
       if (docker) await verifyOnDocker(lab, docker, python, starterDir, solutionDir, row);
       else row.docker = 'no Docker';
     }
@@ -239,9 +349,15 @@ async function verifyLab(lab: Lab, options: Options, postgres: NativePostgres | 
   return row;
 }
 
+/** "proven", or for a lab of which only a part could run here, which part: "proven (PostgreSQL half)". */
+function verdict(row: Row): string {
+  if (!row.ok) return 'NOT PROVEN';
+  return row.partial ? 'proven (PostgreSQL half)' : 'proven';
+}
+
 function table(rows: readonly Row[]): string {
-  const header = ['lab', 'checks', 'starter', 'solution', 'wrong', 'CLI', 'embedded PG', 'Docker', 'seconds', 'verdict'];
-  const cells = rows.map((row) => [row.lab, String(row.checks), row.starter, row.solution, row.wrong, row.cli, row.embedded, row.docker, row.seconds.toFixed(1), row.ok ? 'proven' : 'NOT PROVEN']);
+  const header = ['lab', 'checks', 'starter', 'solution', 'wrong', 'CLI', 'embedded PG', 'Docker', 'not run here', 'seconds', 'verdict'];
+  const cells = rows.map((row) => [row.lab, String(row.checks), row.starter, row.solution, row.wrong, row.cli, row.embedded, row.docker, row.notRun, row.seconds.toFixed(1), verdict(row)]);
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column]?.length ?? 0)));
   const line = (values: readonly string[]): string => values.map((value, column) => value.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
@@ -260,7 +376,9 @@ async function main(): Promise<number> {
   const entries = options.only === undefined ? catalog.entries : named ? [named] : [];
   if (entries.length === 0) throw new Error(`no lab matches ${options.only ?? '(all)'}`);
 
-  const needsPostgres = entries.some((entry) => entry.status === 'ok' && entry.manifest.services.some((service) => service.kind === 'postgres'));
+  const needsPostgres = entries.some(
+    (entry) => entry.status === 'ok' && entry.manifest.services.some((service) => service.kind === 'postgres') && !entry.manifest.services.some(isReplicaService),
+  );
   let postgres: NativePostgres | undefined;
   let postgresProblem: string | undefined;
   if (needsPostgres) {
@@ -276,21 +394,33 @@ async function main(): Promise<number> {
   try {
     for (const entry of entries) {
       if (entry.status === 'broken') {
-        rows.push({ lab: entry.folder, checks: 0, starter: '-', solution: '-', wrong: '-', cli: '-', embedded: '-', docker: '-', seconds: 0, ok: false, problems: entry.problems.map(formatProblem) });
+        rows.push(emptyRow(entry.folder, 0, entry.problems.map(formatProblem)));
         continue;
       }
       process.stdout.write(`verifying ${entry.folder} ...\n`);
-      rows.push(await verifyLab(entry, options, postgres, postgresProblem, docker));
+      if (entry.manifest.services.some(isReplicaService)) {
+        const pair = await startReplicaPair();
+        try {
+          rows.push(await verifyLab(entry, options, pair, docker));
+        } finally {
+          await pair.replica?.stop();
+          await pair.primary?.stop();
+        }
+      } else {
+        rows.push(await verifyLab(entry, options, { ...(postgres ? { primary: postgres } : {}), ...(postgresProblem ? { problem: postgresProblem } : {}) }, docker));
+      }
     }
   } finally {
     await postgres?.stop();
   }
   console.log(`\n${table(rows)}\n`);
-  for (const row of rows.filter((candidate) => candidate.problems.length > 0)) {
-    console.log(`${row.lab}:\n${row.problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  for (const row of rows.filter((candidate) => candidate.problems.length > 0 || candidate.notes.length > 0)) {
+    console.log(`${row.lab}:\n${[...row.problems, ...row.notes].map((problem) => `  - ${problem}`).join('\n')}`);
   }
   const proven = rows.filter((row) => row.ok).length;
-  console.log(`labs: ${proven} proven, ${rows.length - proven} not proven (solution runs: ${options.repeat} each)`);
+  const partial = rows.filter((row) => row.ok && row.partial).length;
+  const partly = partial > 0 ? `, ${partial} of them only in part (see "not run here")` : '';
+  console.log(`labs: ${proven} proven${partly}, ${rows.length - proven} not proven (solution runs: ${options.repeat} each)`);
   if (options.json) {
     mkdirSync(dirname(options.json), { recursive: true });
     writeFileSync(options.json, `${JSON.stringify(rows, null, 2)}\n`);

@@ -47,8 +47,10 @@ export interface RunOptions {
 
 const CANCELLED = 'could not run: the run was cancelled.';
 
-function serviceOf(check: CheckDefinition): string | undefined {
-  return 'service' in check ? check.service : undefined;
+/** The services a check talks to, whose checkSetup must run first: a pytest check's `services`, another kind's `service`. */
+function servicesOf(check: CheckDefinition): readonly string[] {
+  if (check.kind === 'pytest') return check.services ?? [];
+  return 'service' in check ? [check.service] : [];
 }
 
 function errorText(error: unknown): string {
@@ -159,8 +161,11 @@ export async function runLabChecks(options: RunOptions): Promise<LabRunResult> {
       let verdict: KindOutcome;
       let attempts = 0;
       const runner = options.kinds[check.kind] as KindRunner<CheckDefinition['kind']> | undefined;
-      const service = serviceOf(check);
-      const setupVerdict = service !== undefined ? await setupFor(service) : undefined;
+      let setupVerdict: KindOutcome | undefined;
+      for (const service of servicesOf(check)) {
+        setupVerdict = await setupFor(service);
+        if (setupVerdict) break;
+      }
       if (options.signal?.aborted) {
         verdict = { status: 'could-not-run', message: CANCELLED };
       } else if (setupVerdict) {

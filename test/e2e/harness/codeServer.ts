@@ -84,7 +84,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const configFile = join(root, 'code-server.yaml');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(workspace, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
+  const settings = JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2);
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), settings);
+  // code-server's extension host is a remote one: settings of machine scope (dataEngLabs.python.interpreterPath)
+  // come from its Machine settings, as VS Code Remote's "Remote [host]" settings, never from the User ones.
+  mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(join(userDataDir, 'Machine', 'settings.json'), settings);
   for (const [file, text] of Object.entries(options.workspaceFiles ?? {})) {
     mkdirSync(join(workspace, file, '..'), { recursive: true });
     writeFileSync(join(workspace, file), text);

@@ -157,6 +157,22 @@ describe('check engine', () => {
     );
   });
 
+  it('runs the setup of the services a pytest check names before it, even when it is the first or the only check', async () => {
+    const calls: string[] = [];
+    const pytestCheck = (id: string, services?: string[]): Record<string, unknown> => ({ id, title: `check ${id}`, kind: 'pytest', file: 'checks/test_x.py', test: 'test_x', ...(services ? { services } : {}) });
+    const lab = manifest([pytestCheck('report', ['postgres']), pytestCheck('pure'), sqlCheck('rows')], {
+      checkSetup: [{ service: 'postgres', resetDatabase: true, sql: ['workspace:schema.sql'] }],
+    });
+    const setup: SetupRunner = async (entry) => (calls.push(`setup ${entry.service}`), undefined);
+    const kinds: KindRegistry = {
+      pytest: async (check) => (calls.push(check.id), { status: 'passed', message: 'ok' }),
+      sql: async (check) => (calls.push(check.id), { status: 'passed', message: 'ok' }),
+    };
+    const results = await run(lab, kinds, { setup });
+    assert.deepEqual(calls, ['setup postgres', 'report', 'pure', 'rows']);
+    assert.deepEqual(results.map((result) => result.status), ['passed', 'passed', 'passed']);
+  });
+
   it('shares memoised work within a run, makes it fresh for the next run, and disposes it at the end', async () => {
     let made = 0;
     let disposed = 0;
