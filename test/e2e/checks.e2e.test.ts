@@ -29,11 +29,6 @@ describe('Running lab 01\'s checks in VS Code (code-server + Chromium)', () => {
     return { settings: { 'dataEngLabs.python.interpreterPath': python, 'dataEngLabs.checks.runOnSave': true } };
   });
 
-  /** Adds the extension's log to a failure: what the extension did is the first thing to read. */
-  const withLog = <T>(promise: Promise<T>): Promise<T> =>
-    promise.catch((error: unknown) => {
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- the extension's log ---\n${suite.session.extensionLog()}`);
-    });
 
   before(async () => {
     const catalog = await loadCatalog(join(REPO, 'labs'));
@@ -58,7 +53,7 @@ describe('Running lab 01\'s checks in VS Code (code-server + Chromium)', () => {
     const passed = starterVerdicts.filter((result) => result.status === 'passed').length;
     const failed = starterVerdicts.filter((result) => result.status === 'failed').length;
     const summary = `Data Labs: ${LAB_NAME}: ${passed} passed, ${failed} failed.`;
-    await withLog(waitFor('the summary notice', () => notifications(page), (texts) => texts.includes(summary), 90_000));
+    await suite.withLog(waitFor('the summary notice', () => notifications(page), (texts) => texts.includes(summary), 90_000));
 
     await openViewContainer(page, 'Data Labs');
     await revealTreeRow(page, /^1\. Foundational/, `${LAB_NAME}, in progress`);
@@ -91,7 +86,7 @@ describe('Running lab 01\'s checks in VS Code (code-server + Chromium)', () => {
     await lens.waitFor({ state: 'visible', timeout: 30_000 });
     await lens.click();
     const total = lab.manifest.checks.length;
-    await withLog(waitFor('the all-pass notice', () => notifications(page), (texts) => texts.includes(`Data Labs: all ${total} checks of ${LAB_NAME} pass.`), 90_000));
+    await suite.withLog(waitFor('the all-pass notice', () => notifications(page), (texts) => texts.includes(`Data Labs: all ${total} checks of ${LAB_NAME} pass.`), 90_000));
 
     await openViewContainer(page, 'Data Labs');
     await revealTreeRow(page, /^1\. Foundational/, `${LAB_NAME}, passed`);

@@ -58,14 +58,14 @@ describe("Lab 07's services in Docker, on a locally built image (code-server + C
   it('starts the container, waits for it to be healthy and shows it in the Labs tree and the status bar', async () => {
     const page = suite.workbench.page;
     await runCommandUntil(page, 'Data Labs: Start Services', () => suite.session.extensionLog().includes(`Starting the services of ${LAB_NAME} in Docker`));
-    await waitFor(
-      'the notice with the address and health',
-      () => notifications(page),
-      (texts) => texts.includes(`Data Labs: the services of ${LAB_NAME} are running in Docker: postgres on 127.0.0.1:54307 (healthy).`),
-      120_000,
-    ).catch((error: unknown) => {
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- the extension's log ---\n${suite.session.extensionLog()}`);
-    });
+    await suite.withLog(
+      waitFor(
+        'the notice with the address and health',
+        () => notifications(page),
+        (texts) => texts.includes(`Data Labs: the services of ${LAB_NAME} are running in Docker: postgres on 127.0.0.1:54307 (healthy).`),
+        120_000,
+      ),
+    );
     await openViewContainer(page, 'Data Labs');
     await revealTreeRow(page, LEVEL, `${LAB_NAME}, in progress`);
     await revealTreeRow(page, `${LAB_NAME}, in progress`, 'postgres, running on 127.0.0.1:54307 · healthy · Docker');

@@ -31,10 +31,6 @@ describe('Lab 02, the key-value store, in VS Code (code-server + Chromium)', () 
     return { settings: { 'dataEngLabs.python.interpreterPath': python } };
   });
 
-  const withLog = <T>(promise: Promise<T>): Promise<T> =>
-    promise.catch((error: unknown) => {
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- the extension's log ---\n${suite.session.extensionLog()}`);
-    });
 
   before(async () => {
     const catalog = await loadCatalog(join(REPO, 'labs'));
@@ -64,7 +60,7 @@ describe('Lab 02, the key-value store, in VS Code (code-server + Chromium)', () 
     await runCommandUntil(page, 'Data Labs: Run Checks', () => suite.session.extensionLog().includes(`checks of ${labName} in`));
     const passed = starterVerdicts.filter((result) => result.status === 'passed').length;
     const failed = starterVerdicts.filter((result) => result.status === 'failed').length;
-    await withLog(waitFor('the summary notice', () => notifications(page), (texts) => texts.includes(`Data Labs: ${labName}: ${passed} passed, ${failed} failed.`), 120_000));
+    await suite.withLog(waitFor('the summary notice', () => notifications(page), (texts) => texts.includes(`Data Labs: ${labName}: ${passed} passed, ${failed} failed.`), 120_000));
 
     await openViewContainer(page, 'Data Labs');
     await revealTreeRow(page, /^1\. Foundational/, `${labName}, in progress`);
@@ -77,7 +73,7 @@ describe('Lab 02, the key-value store, in VS Code (code-server + Chromium)', () 
     cpSync(join(LAB_DIR, 'solution'), join(suite.session.workspace, 'labs', '02-kv-store'), { recursive: true });
     await runCommandUntil(page, 'Data Labs: Run Checks', () => suite.session.extensionLog().split('\n').filter((line) => line.includes(`checks of ${labName} in`)).length >= 2);
     const total = lab.manifest.checks.length;
-    await withLog(waitFor('the all-pass notice', () => notifications(page), (texts) => texts.includes(`Data Labs: all ${total} checks of ${labName} pass.`), 120_000));
+    await suite.withLog(waitFor('the all-pass notice', () => notifications(page), (texts) => texts.includes(`Data Labs: all ${total} checks of ${labName} pass.`), 120_000));
     await openViewContainer(page, 'Data Labs');
     await revealTreeRow(page, /^1\. Foundational/, `${labName}, passed`);
     for (const check of lab.manifest.checks) await revealTreeRow(page, `${labName}, passed`, `${check.title}, passed`);

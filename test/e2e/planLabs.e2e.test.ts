@@ -41,11 +41,6 @@ describe('Labs 06 and 10 with the plan view, on a PostgreSQL of the learner\'s o
     return { settings: { 'dataEngLabs.python.interpreterPath': python, 'dataEngLabs.services.useDocker': 'never', 'dataEngLabs.services.overrides': { postgres: `postgresql://lab:lab@127.0.0.1:${postgres.port}` } } };
   });
   let labs: Lab[] = [];
-  /** Adds the extension's log to a failure: what the extension did is the first thing to read. */
-  const withLog = <T>(promise: Promise<T>): Promise<T> =>
-    promise.catch((error: unknown) => {
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- the extension's log ---\n${suite.session.extensionLog()}`);
-    });
   before(async () => {
     labs = (await catalog).entries.filter((entry): entry is Lab => entry.status === 'ok' && LABS.some((planLab) => planLab.folder === entry.folder));
   });
@@ -74,7 +69,7 @@ describe('Labs 06 and 10 with the plan view, on a PostgreSQL of the learner\'s o
       const runs = (): number => suite.session.extensionLog().split('\n').filter((line) => line.includes(`checks of ${labName} in`)).length;
       await runCommandUntil(page, 'Data Labs: Run Checks', () => runs() >= 1);
       const total = lab.manifest.checks.length;
-      await withLog(waitFor('the all-pass notice', () => notifications(page), (texts) => texts.includes(`Data Labs: all ${total} checks of ${labName} pass.`), 180_000));
+      await suite.withLog(waitFor('the all-pass notice', () => notifications(page), (texts) => texts.includes(`Data Labs: all ${total} checks of ${labName} pass.`), 180_000));
 
       // The query beside its plan, nothing else: the screenshot the lab's README shows.
       await runCommand(page, 'View: Close All Editors');

@@ -23,6 +23,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeF
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { checkLab } from '../../src/core/checks/checkLab';
+import { servicesOf } from '../../src/core/checks/engine';
 import { serviceEnvVar } from '../../src/core/checks/resolver';
 import type { CheckResult } from '../../src/core/checks/types';
 import { findLabEntry, loadCatalog, type Lab } from '../../src/core/labs/catalog';
@@ -104,17 +105,12 @@ function whyNotHere(kind: ServiceDefinition['kind']): string {
   return kind === 'mongodb' ? 'no MongoDB on this machine' : `no native ${kind} in this harness yet`;
 }
 
-/** The services a check talks to: a pytest check's `services`, or the one `service` of the other kinds. */
-function servicesOf(check: CheckDefinition): readonly string[] {
-  if (check.kind === 'pytest') return check.services ?? [];
-  return 'service' in check ? [check.service] : [];
-}
-
 interface RunnablePart {
   /** The checks whose services all run here. */
   readonly runnable: readonly CheckDefinition[];
   readonly unrunnable: readonly CheckDefinition[];
-  /** The kinds of the lab's services that cannot run here. */
+  /** The lab's services that cannot run here, and their kinds. */
+  readonly missing: readonly ServiceDefinition[];
   readonly missingKinds: ReadonlySet<ServiceDefinition['kind']>;
   /** Why the unrunnable checks cannot run, e.g. "no MongoDB on this machine". */
   readonly reason: string;
@@ -127,14 +123,13 @@ function runnablePart(lab: Lab): RunnablePart {
   const runnable = lab.manifest.checks.filter((check) => servicesOf(check).every((name) => !missingNames.has(name)));
   const unrunnable = lab.manifest.checks.filter((check) => !runnable.includes(check));
   const missingKinds = new Set(missing.map((service) => service.kind));
-  return { runnable, unrunnable, missingKinds, reason: [...missingKinds].map(whyNotHere).join(', ') };
+  return { runnable, unrunnable, missing, missingKinds, reason: [...missingKinds].map(whyNotHere).join(', ') };
 }
 
 /** Why the lab cannot be verified here at all, or undefined when at least some of its checks can run. */
-function unsupportedServices(lab: Lab, part: RunnablePart): string | undefined {
+function unsupportedServices(part: RunnablePart): string | undefined {
   if (part.runnable.length > 0) return undefined;
-  const missing = lab.manifest.services.filter((service) => !NATIVE_KINDS.has(service.kind));
-  const services = missing.map((service) => `${service.kind} (service "${service.name}")`).join(', ');
+  const services = part.missing.map((service) => `${service.kind} (service "${service.name}")`).join(', ');
   return `${part.reason}: every check needs ${services}, so none can run here`;
 }
 
@@ -239,7 +234,7 @@ async function verifyLab(fullLab: Lab, options: Options, servers: NativeServers,
   const replicas = postgresServices.filter(isReplicaService);
   const primaries = postgresServices.filter((service) => !isReplicaService(service));
   const replicaRule = replicas.length > 0 && primaries.length !== 1 ? `a *-replica service needs exactly one other PostgreSQL service to replicate, and the lab has ${primaries.length}` : undefined;
-  const unsupported = unsupportedServices(fullLab, part) ?? replicaRule ?? (postgresServices.length > 0 && !servers.primary ? servers.problem : undefined);
+  const unsupported = unsupportedServices(part) ?? replicaRule ?? (postgresServices.length > 0 && !servers.primary ? servers.problem : undefined);
   if (unsupported) {
     row.problems.push(`not verified: ${unsupported}`);
     row.seconds = (Date.now() - started) / 1000;

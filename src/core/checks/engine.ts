@@ -48,7 +48,7 @@ export interface RunOptions {
 const CANCELLED = 'could not run: the run was cancelled.';
 
 /** The services a check talks to, whose checkSetup must run first: a pytest check's `services`, another kind's `service`. */
-function servicesOf(check: CheckDefinition): readonly string[] {
+export function servicesOf(check: CheckDefinition): readonly string[] {
   if (check.kind === 'pytest') return check.services ?? [];
   return 'service' in check ? [check.service] : [];
 }

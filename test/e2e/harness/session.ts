@@ -12,6 +12,8 @@ type SuiteOptions = Omit<CodeServerOptions, 'node' | 'entry' | 'vsixPath'>;
 export interface WorkbenchSession {
   readonly session: CodeServerSession;
   readonly workbench: Workbench;
+  /** The promise, with the extension's log added to its failure: what the extension did is the first thing to read. */
+  withLog<T>(promise: Promise<T>): Promise<T>;
 }
 
 /**
@@ -35,7 +37,7 @@ export function useWorkbench(
     await workbench?.close();
     await session?.stop();
   });
-  return {
+  const suite: WorkbenchSession = {
     get session() {
       if (!session) throw new Error('code-server has not started');
       return session;
@@ -44,5 +46,10 @@ export function useWorkbench(
       if (!workbench) throw new Error('the browser has not opened');
       return workbench;
     },
+    withLog: <T>(promise: Promise<T>): Promise<T> =>
+      promise.catch((error: unknown) => {
+        throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- the extension's log ---\n${suite.session.extensionLog()}`);
+      }),
   };
+  return suite;
 }
