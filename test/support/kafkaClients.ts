@@ -24,9 +24,13 @@ export async function deleteTopic(bootstrap: string, topic: string): Promise<voi
   }
 }
 
-/** Produces `messages` (key, value) to `topic`, each to the partition given or by its key. */
+/**
+ * Produces `messages` (key, value) to `topic`, each to the partition given or by its key, exactly once:
+ * the producer is idempotent, so a send retried after a request timed out on a busy machine (the
+ * broker had written it) is not written twice. Without that the tests counted duplicates under load.
+ */
 export async function produce(bootstrap: string, topic: string, messages: readonly { key?: string; value: string; partition?: number }[]): Promise<void> {
-  const producer = new Producer({ clientId: 'test-producer', bootstrapBrokers: [bootstrap], serializers: stringSerializers });
+  const producer = new Producer({ clientId: 'test-producer', bootstrapBrokers: [bootstrap], serializers: stringSerializers, idempotent: true });
   try {
     await producer.send({ messages: messages.map((message) => ({ topic, value: message.value, ...(message.key !== undefined ? { key: message.key } : {}), ...(message.partition !== undefined ? { partition: message.partition } : {}) })) });
   } finally {
