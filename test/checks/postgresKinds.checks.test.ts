@@ -707,6 +707,85 @@ analyze small;
   });
 });
 
+describe("explain checks on the learner's query file", () => {
+  const source = `${SOURCE_SQL}
+create table big (id int primary key, customer_id int, note text);
+insert into big select g, g % 10, 'note ' || g from generate_series(1, 20000) g;
+analyze big;
+`;
+  const queries = [
+    '-- query: by-id',
+    '-- One order, by its key.',
+    'select * from big where id = 42;',
+    '',
+    '-- query: by-note',
+    "select count(*) from big where note = 'x';",
+    '',
+    '-- name: broken',
+    'select count(*)',
+    'from big',
+    'where shipped_on = 1;',
+    '',
+    '-- query: empty',
+    '-- TODO: your query',
+    '',
+    '-- query: twice',
+    'select 1;',
+    '-- query: twice',
+    'select 2;',
+    '',
+  ].join('\n');
+  const file = { queryFile: 'queries.sql' };
+  const checks = [
+    { kind: 'explain', ...file, queryName: 'by-id', expect: { usesIndexOn: 'big' } },
+    { kind: 'explain', ...file, queryName: 'by-note', expect: { usesIndexOn: 'big' } },
+    { kind: 'explain', ...file, queryName: 'by-note', expect: { costBelow: 0.5, baseline: { query: 'select * from big' } } },
+    { kind: 'explain', ...file, queryName: 'broken', expect: { noSeqScanOn: 'big' } },
+    { kind: 'explain', ...file, queryName: 'empty', expect: { noSeqScanOn: 'big' } },
+    { kind: 'explain', ...file, queryName: 'twice', expect: { noSeqScanOn: 'big' } },
+    { kind: 'explain', ...file, queryName: 'gone', expect: { noSeqScanOn: 'big' } },
+    { kind: 'explain', ...file, expect: { nodeType: 'Result' } },
+    { kind: 'sql', ...file, queryName: 'by-id', expect: { rows: [[42, 2, 'note 42']] } },
+    { kind: 'sql', ...file, queryName: 'broken', expect: { scalar: 0 } },
+    { kind: 'explain', queryFile: 'absent.sql', queryName: 'by-id', expect: { usesIndexOn: 'big' } },
+  ];
+
+  it('explains the statement the check names, or the last one, and points at it when it fails', async () => {
+    const results = await run(lab(checks, SETUP), { labFiles: { 'checks/source.sql': source }, workspace: { 'queries.sql': queries } });
+    const shown = results.map((result) => {
+      const { status, message, expected, actual, location } = verdict(result);
+      return { status, message: withoutCosts(message), ...(expected !== undefined ? { expected } : {}), ...(actual !== undefined ? { actual: withoutCosts(actual) } : {}), ...(location ? { location } : {}) };
+    });
+    assert.deepEqual(shown, [
+      { status: 'passed', message: 'the plan uses an index on big: Index Scan using big_pkey on big (cost …).' },
+      {
+        status: 'failed',
+        message: 'the plan does not use an index on big: it reads it with Seq Scan on big (cost …).',
+        expected: 'an Index Scan, Index Only Scan or Bitmap Index Scan on big',
+        actual: 'Aggregate (cost …)\n  -> Seq Scan on big (cost …)',
+        location: { file: 'queries.sql', line: 6 },
+      },
+      {
+        status: 'failed',
+        message: shown[2]?.message ?? '',
+        expected: shown[2]?.expected ?? '',
+        actual: 'Aggregate (cost …)\n  -> Seq Scan on big (cost …)\n\nthe baseline query:\nSeq Scan on big (cost …)',
+        location: { file: 'queries.sql', line: 6 },
+      },
+      { status: 'failed', message: 'queries.sql line 11: column "shipped_on" does not exist (PostgreSQL 42703).', location: { file: 'queries.sql', line: 11, column: 7 } },
+      { status: 'failed', message: 'queries.sql has no statement under `-- query: empty` (line 13) yet.', location: { file: 'queries.sql', line: 13 } },
+      { status: 'failed', message: 'queries.sql marks two queries `twice`, at lines 16 and 18.', location: { file: 'queries.sql', line: 16 } },
+      { status: 'failed', message: 'queries.sql has no line `-- query: gone` (or `-- name: gone`); its queries are by-id, by-note, broken, empty, twice.', location: { file: 'queries.sql', line: 1 } },
+      { status: 'passed', message: 'the plan has a Result node: Result (cost …).' },
+      { status: 'passed', message: 'the query returned the 1 expected row.' },
+      { status: 'failed', message: 'queries.sql line 11: column "shipped_on" does not exist (PostgreSQL 42703).', location: { file: 'queries.sql', line: 11, column: 7 } },
+      { status: 'failed', message: 'absent.sql is missing from your lab folder.', location: { file: 'absent.sql', line: 1 } },
+    ]);
+    // The count over a sequential scan costs more than half of reading the table: the rewrite is no better.
+    assert.match(shown[2]?.message ?? '', /^the plan costs \d+\.\d\d, \d+% of the baseline query \(\d+\.\d\d\); it must be below 50%\.$/);
+  });
+});
+
 describe('explain checks against a baseline cost', () => {
   const source = `${SOURCE_SQL}
 create table wide (id int primary key, code text, amount int);

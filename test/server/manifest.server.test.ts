@@ -121,12 +121,12 @@ describe('the language server, lab manifests', () => {
       assert.equal(LINES[93]?.startsWith('    hint: Join src.orders'), true);
       await server.change(MANIFEST_URI, withLineAt(94, '    '));
       const items = await server.completion(MANIFEST_URI, 94, 4);
-      assert.deepEqual(labels(items), ['timeoutSeconds', 'eventually', 'pollSeconds', 'queryFile', 'ordered']);
+      assert.deepEqual(labels(items), ['timeoutSeconds', 'eventually', 'pollSeconds', 'queryFile', 'queryName', 'ordered']);
       assert.deepEqual(items[3], {
         label: 'queryFile',
         kind: 10,
         detail: 'string, at least 1 character',
-        documentation: { kind: 'markdown', value: "The learner's query file, relative to the lab folder; its last statement is the query." },
+        documentation: { kind: 'markdown', value: "The learner's query file, relative to the lab folder; its last statement is the query, unless queryName picks another." },
         sortText: '003',
         textEdit: { range: { start: { line: 94, character: 4 }, end: { line: 94, character: 4 } }, newText: 'queryFile: ' },
       });
@@ -135,8 +135,8 @@ describe('the language server, lab manifests', () => {
     it('offers the same keys at the start of a key being typed, replacing what is typed', async () => {
       await server.change(MANIFEST_URI, withLineAt(94, '    ord'));
       const items = await server.completion(MANIFEST_URI, 94, 7);
-      assert.deepEqual(labels(items), ['timeoutSeconds', 'eventually', 'pollSeconds', 'queryFile', 'ordered']);
-      assert.deepEqual(items[4]?.textEdit, { range: { start: { line: 94, character: 4 }, end: { line: 94, character: 7 } }, newText: 'ordered: ' });
+      assert.deepEqual(labels(items), ['timeoutSeconds', 'eventually', 'pollSeconds', 'queryFile', 'queryName', 'ordered']);
+      assert.deepEqual(items[5]?.textEdit, { range: { start: { line: 94, character: 4 }, end: { line: 94, character: 7 } }, newText: 'ordered: ' });
     });
 
     it('offers kind and the keys every check has in a new check without a kind', async () => {
@@ -159,7 +159,7 @@ describe('the language server, lab manifests', () => {
       assert.deepEqual(items[1], {
         label: 'sql',
         kind: 20,
-        documentation: { kind: 'markdown', value: '`kind: sql`\n\nNeeds `service`, `expect`. May have `query`, `queryFile`, `ordered`.' },
+        documentation: { kind: 'markdown', value: '`kind: sql`\n\nNeeds `service`, `expect`. May have `query`, `queryFile`, `queryName`, `ordered`.' },
         sortText: '001',
         textEdit: { range: { start: { line: 89, character: 10 }, end: { line: 89, character: 13 } }, newText: 'sql' },
       });
@@ -221,7 +221,7 @@ describe('the language server, lab manifests', () => {
     it("shows the kinds a check's kind key takes, and what the kind on show needs", async () => {
       assert.equal(hoverText(await server.hover(MANIFEST_URI, 89, 5)), '`kind`: one of pytest, sql, schema, explain, command, http, file, mermaid, kafka');
       assert.deepEqual(await server.hover(MANIFEST_URI, 89, 11), {
-        contents: { kind: 'markdown', value: '`kind: sql`\n\nNeeds `service`, `expect`. May have `query`, `queryFile`, `ordered`.' },
+        contents: { kind: 'markdown', value: '`kind: sql`\n\nNeeds `service`, `expect`. May have `query`, `queryFile`, `queryName`, `ordered`.' },
         range: { start: { line: 89, character: 10 }, end: { line: 89, character: 13 } },
       });
       assert.equal(hoverText(await server.hover(MANIFEST_URI, 35, 12)), '`kind: schema`\n\nNeeds `service`, `table`, `expect`.');

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { queryMarkers } from '../checks/postgres/statements';
 import { labContentVersion } from './contentVersion';
 import { labSchema, levelsSchema, type LabManifest, type Level } from './labSchema';
 import { YamlSource, type LocatedProblem, type ManifestProblem } from './problems';
@@ -190,8 +191,12 @@ function packageProblems(source: YamlSource, dir: string, folder: string, manife
     if (check.kind === 'kafka' && check.expect.schema !== undefined && !isFile(join(dir, check.expect.schema))) {
       problems.push(source.locatedProblemAt(['checks', index, 'expect', 'schema'], `${check.expect.schema} does not exist`));
     }
-    if (check.kind === 'sql' && check.queryFile !== undefined && !isFile(join(dir, 'starter', check.queryFile))) {
-      problems.push(source.locatedProblemAt(['checks', index, 'queryFile'], `starter/${check.queryFile} does not exist`));
+    if ((check.kind === 'sql' || check.kind === 'explain') && check.queryFile !== undefined) {
+      const starterQueries = readText(join(dir, 'starter', check.queryFile));
+      if (starterQueries === undefined) problems.push(source.locatedProblemAt(['checks', index, 'queryFile'], `starter/${check.queryFile} does not exist`));
+      else if (check.queryName !== undefined && !queryMarkers(starterQueries).some((marker) => marker.name === check.queryName)) {
+        problems.push(source.locatedProblemAt(['checks', index, 'queryName'], `starter/${check.queryFile} has no line \`-- query: ${check.queryName}\` (or \`-- name: ${check.queryName}\`)`));
+      }
     }
   });
   return problems;

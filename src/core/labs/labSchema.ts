@@ -49,20 +49,31 @@ const pytestCheck = z.strictObject({
     .describe('Services the test talks to: each must answer first (else the check could not run). Every service of the lab reaches the test as DELABS_SERVICE_<NAME>_URL either way.'),
 });
 
+/** The learner's query, for the sql and explain kinds (src/core/checks/kinds/learnerQuery.ts). */
+const learnerQueryFields = {
+  queryFile: relativePath.optional().describe("The learner's query file, relative to the lab folder; its last statement is the query, unless queryName picks another."),
+  queryName: z
+    .string()
+    .regex(/^\S+$/, { error: 'must be one word, as on the `-- query: <name>` line' })
+    .optional()
+    .describe('The statement of queryFile under the line `-- query: <name>` (or `-- name: <name>`, as aiosql and sqlc write it).'),
+};
+
 const sqlCheck = z
   .strictObject({
     ...checkBase,
     kind: z.literal('sql'),
     service,
     query: z.string().min(1).optional().describe('The query to run.'),
-    queryFile: relativePath.optional().describe("The learner's query file, relative to the lab folder; its last statement is the query."),
+    ...learnerQueryFields,
     expect: z.union(
       [z.strictObject({ scalar }), z.strictObject({ rows: z.array(z.array(scalar)) }), z.strictObject({ rowCount: z.number().int().min(0) })],
       { error: 'must be exactly one of { scalar: value }, { rows: [[...], ...] } or { rowCount: n }' },
     ),
     ordered: z.boolean().optional().describe('Compare rows in order (default: any order).'),
   })
-  .refine((check) => (check.query === undefined) !== (check.queryFile === undefined), { error: 'needs exactly one of query and queryFile' });
+  .refine((check) => (check.query === undefined) !== (check.queryFile === undefined), { error: 'needs exactly one of query and queryFile' })
+  .refine((check) => check.queryName === undefined || check.queryFile !== undefined, { error: 'queryName names a query of queryFile: give the file too' });
 
 const schemaCheck = z.strictObject({
   ...checkBase,
@@ -86,27 +97,31 @@ const schemaCheck = z.strictObject({
   }),
 });
 
-const explainCheck = z.strictObject({
-  ...checkBase,
-  kind: z.literal('explain'),
-  service,
-  query: z.string().min(1),
-  expect: z.union(
-    [
-      z.strictObject({ usesIndexOn: z.string().min(1) }),
-      z.strictObject({ noSeqScanOn: z.string().min(1) }),
-      z.strictObject({ nodeType: z.string().min(1) }),
-      z.strictObject({
-        costBelow: z.number().positive().describe("The plan's total cost must be below this fraction of the baseline's (0.5: under half)."),
-        baseline: z.union([
-          z.strictObject({ query: z.string().min(1).describe('Another query, e.g. the slow one the learner rewrites.') }),
-          z.strictObject({ withoutIndexesOn: z.string().min(1).describe('The same query with the indexes on this table dropped (in a rolled-back transaction); primary keys and unique constraints stay.') }),
-        ]),
-      }),
-    ],
-    { error: 'must be exactly one of { usesIndexOn: table }, { noSeqScanOn: table }, { nodeType: name } or { costBelow: fraction, baseline: { query } | { withoutIndexesOn: table } }' },
-  ),
-});
+const explainCheck = z
+  .strictObject({
+    ...checkBase,
+    kind: z.literal('explain'),
+    service,
+    query: z.string().min(1).optional().describe('The query to explain (its last statement).'),
+    ...learnerQueryFields,
+    expect: z.union(
+      [
+        z.strictObject({ usesIndexOn: z.string().min(1) }),
+        z.strictObject({ noSeqScanOn: z.string().min(1) }),
+        z.strictObject({ nodeType: z.string().min(1) }),
+        z.strictObject({
+          costBelow: z.number().positive().describe("The plan's total cost must be below this fraction of the baseline's (0.5: under half)."),
+          baseline: z.union([
+            z.strictObject({ query: z.string().min(1).describe('Another query, e.g. the slow one the learner rewrites.') }),
+            z.strictObject({ withoutIndexesOn: z.string().min(1).describe('The same query with the indexes on this table dropped (in a rolled-back transaction); primary keys and unique constraints stay.') }),
+          ]),
+        }),
+      ],
+      { error: 'must be exactly one of { usesIndexOn: table }, { noSeqScanOn: table }, { nodeType: name } or { costBelow: fraction, baseline: { query } | { withoutIndexesOn: table } }' },
+    ),
+  })
+  .refine((check) => (check.query === undefined) !== (check.queryFile === undefined), { error: 'needs exactly one of query and queryFile' })
+  .refine((check) => check.queryName === undefined || check.queryFile !== undefined, { error: 'queryName names a query of queryFile: give the file too' });
 
 const commandCheck = z.strictObject({
   ...checkBase,

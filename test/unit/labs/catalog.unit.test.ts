@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadCatalog } from '../../../src/core/labs/catalog';
 import { formatProblem } from '../../../src/core/labs/problems';
-import { makeLabsRoot, VALID_LAB_YAML } from '../../support/labFixture';
+import { makeLabsRoot, VALID_LAB_FILES, VALID_LAB_YAML } from '../../support/labFixture';
 
 function lab(number: number, id: string, change: (yaml: string) => string = (yaml) => yaml) {
   const yaml = change(VALID_LAB_YAML.replace('id: tiny-lab', `id: ${id}`).replace('number: 1\n', `number: ${number}\n`));
@@ -32,6 +32,22 @@ describe('the lab catalog', () => {
       '01-first/lab.yaml:19:10: scaffold.open[0]: starter/app.py does not exist',
       '01-first/lab.yaml:19:18: scaffold.open[1]: starter/other.py does not exist',
       '01-first/lab.yaml:28:11: checks[0].file: checks/test_gone.py does not exist',
+    ]);
+  });
+
+  it("breaks a lab whose check names a learner's query file or query the starter does not have", async () => {
+    const checks = [
+      "  - { id: named, title: a named query, kind: explain, service: postgres, queryFile: queries.sql, queryName: top-customers, expect: { usesIndexOn: t } }",
+      "  - { id: unnamed, title: a query not in the file, kind: sql, service: postgres, queryFile: queries.sql, queryName: gone, expect: { rowCount: 1 } }",
+      "  - { id: absent, title: a file not in the starter, kind: explain, service: postgres, queryFile: nowhere.sql, expect: { noSeqScanOn: t } }",
+    ].join('\n');
+    const files = { ...VALID_LAB_FILES, 'starter/queries.sql': '-- query: top-customers\nselect 1;\n\n-- name: later\nselect 2;\n' };
+    const root = makeLabsRoot([{ ...lab(1, 'first', (y) => `${y}${checks}\n`), files }]);
+    const [entry] = (await loadCatalog(root)).entries;
+    assert.ok(entry?.status === 'broken');
+    assert.deepEqual(entry.problems.map(formatProblem), [
+      '01-first/lab.yaml:37:117: checks[3].queryName: starter/queries.sql has no line `-- query: gone` (or `-- name: gone`)',
+      '01-first/lab.yaml:38:98: checks[4].queryFile: starter/nowhere.sql does not exist',
     ]);
   });
 

@@ -2,12 +2,15 @@
  * The `explain` check kind: asks PostgreSQL for a query's plan (EXPLAIN, without running the query)
  * and checks one property of it: an index is used on a table, a table is never read by a sequential
  * scan, some node has a given type, or the plan's cost is below a fraction of a baseline's (another
- * query, or the same query without the table's own indexes). Failures show the plan in a compact text form.
+ * query, or the same query without the table's own indexes). The query is the lab's, or the learner's
+ * from a query file (learnerQuery.ts), and then failures point at it. Failures show the plan in a
+ * compact text form.
  */
 import type { Client } from 'pg';
-import { outcome, type CheckContext, type KindOutcome, type KindRunner } from '../types';
+import { outcome, type CheckContext, type CheckOf, type KindOutcome, type KindRunner } from '../types';
 import { clientFor, hiddenQueryFailure, postgresErrorOf, queryRows, queryText } from '../postgres/connection';
 import { splitSqlStatements } from '../postgres/statements';
+import { learnerQueryFailure, readLearnerQuery, type LearnerQuery } from './learnerQuery';
 import { PlanFormatError, planFromJson, type Plan, type PlanNode } from '../../plans/planModel';
 
 interface VisitedNode {
@@ -55,15 +58,20 @@ function joinAnd(parts: readonly string[]): string {
   return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1] ?? ''}`;
 }
 
-/** The plan of `query` (EXPLAIN without ANALYZE), or the outcome that says why there is none. */
-async function explainPlan(client: Client, query: string, context: CheckContext, service: string): Promise<Plan | KindOutcome> {
+const EXPLAIN = 'explain (format json) ';
+
+/**
+ * The plan of `query` (EXPLAIN without ANALYZE), or the outcome that says why there is none: an error
+ * in the learner's query at its line, else one that does not show the lab's hidden query.
+ */
+async function explainPlan(client: Client, query: string, context: CheckContext, service: string, learner?: LearnerQuery): Promise<Plan | KindOutcome> {
   let planText: string | null | undefined;
   try {
-    planText = (await queryText(client, `explain (format json) ${query}`, context.signal)).rows[0]?.[0];
+    planText = (await queryText(client, `${EXPLAIN}${query}`, context.signal)).rows[0]?.[0];
   } catch (error) {
     const reported = postgresErrorOf(error);
     if (!reported || context.signal.aborted) throw error;
-    return hiddenQueryFailure(reported, context, service);
+    return learner ? learnerQueryFailure(learner, reported, EXPLAIN.length) : hiddenQueryFailure(reported, context, service);
   }
   try {
     return planFromJson(planText ?? '[]');
@@ -92,7 +100,14 @@ async function ownIndexes(client: Client, table: string, context: CheckContext):
 }
 
 /** The baseline's plan: another query's, or this query's with the table's own indexes dropped in a transaction that is rolled back. */
-async function baselinePlan(client: Client, query: string, baseline: { query: string } | { withoutIndexesOn: string }, context: CheckContext, service: string): Promise<{ plan: Plan; label: string } | KindOutcome> {
+async function baselinePlan(
+  client: Client,
+  query: string,
+  baseline: { query: string } | { withoutIndexesOn: string },
+  context: CheckContext,
+  service: string,
+  learner: LearnerQuery | undefined,
+): Promise<{ plan: Plan; label: string } | KindOutcome> {
   if ('query' in baseline) {
     const plan = await explainPlan(client, splitSqlStatements(baseline.query).at(-1)?.text ?? baseline.query, context, service);
     return isPlan(plan) ? { plan, label: 'the baseline query' } : plan;
@@ -110,7 +125,7 @@ async function baselinePlan(client: Client, query: string, baseline: { query: st
     }
     if (indexes.length === 0) return outcome.failed(`${table} has no index besides its primary key and unique constraints: create the one this query needs.`);
     for (const index of indexes) await queryText(client, `drop index ${index}`, context.signal);
-    const plan = await explainPlan(client, query, context, service);
+    const plan = await explainPlan(client, query, context, service, learner);
     return isPlan(plan) ? { plan, label: `the same query without ${indexes.join(', ')}` } : plan;
   } finally {
     await queryText(client, 'rollback', context.signal).catch(() => undefined);
@@ -121,18 +136,31 @@ function percent(value: number): string {
   return `${(100 * value).toFixed(value < 0.1 ? 1 : 0)}%`;
 }
 
-/** Runs an `explain` check: one property of the query's plan. */
+/** Runs an `explain` check: one property of the query's plan; a failure on the learner's query points at it. */
 export const runExplainCheck: KindRunner<'explain'> = async (check, context) => {
-  const query = splitSqlStatements(check.query).at(-1)?.text ?? check.query;
+  let learner: LearnerQuery | undefined;
+  if (check.queryFile !== undefined) {
+    const found = await readLearnerQuery(check.queryFile, check.queryName, context);
+    if ('status' in found) return found;
+    learner = found;
+  }
+  const result = await explainOutcome(check, learner, context);
+  if (!learner || result.status !== 'failed' || result.location) return result;
+  return { ...result, location: { file: learner.file, line: learner.statement.line } };
+};
+
+async function explainOutcome(check: CheckOf<'explain'>, learner: LearnerQuery | undefined, context: CheckContext): Promise<KindOutcome> {
+  const inline = check.query ?? '';
+  const query = learner?.statement.text ?? splitSqlStatements(inline).at(-1)?.text ?? inline;
   const client = await clientFor(context, check.service);
-  const plan = await explainPlan(client, query, context, check.service);
+  const plan = await explainPlan(client, query, context, check.service, learner);
   if (!isPlan(plan)) return plan;
   const nodes = planNodes(plan);
   const actual = renderPlan(nodes);
   const expect = check.expect;
 
   if ('costBelow' in expect) {
-    const baseline = await baselinePlan(client, query, expect.baseline, context, check.service);
+    const baseline = await baselinePlan(client, query, expect.baseline, context, check.service, learner);
     if (!('plan' in baseline)) return baseline;
     const cost = plan.root.totalCost;
     const baselineCost = baseline.plan.root.totalCost;
@@ -172,4 +200,4 @@ export const runExplainCheck: KindRunner<'explain'> = async (check, context) => 
     expected: `no Seq Scan on ${table}`,
     actual,
   });
-};
+}

@@ -1,13 +1,11 @@
 /**
- * The `sql` check kind: runs a query (the lab's, or the last statement of the learner's query file)
+ * The `sql` check kind: runs a query (the lab's, or the learner's from a query file: learnerQuery.ts)
  * and compares its result with the manifest's expectation: a single value, a row count, or rows in any
  * order (or in order). Values compare as PostgreSQL's text, numbers by value: 12.5 equals '12.50'.
  */
-import { join } from 'node:path';
-import { outcome, type CheckContext, type CheckOf, type KindOutcome, type KindRunner, type SourceLocation } from '../types';
-import { clientFor, describePostgresError, hiddenQueryFailure, postgresErrorOf, queryText, type TextResult } from '../postgres/connection';
-import { locateInStatement, splitSqlStatements, type SqlStatement } from '../postgres/statements';
-import { readIfExists } from '../readIfExists';
+import { outcome, type CheckOf, type KindOutcome, type KindRunner, type SourceLocation } from '../types';
+import { clientFor, hiddenQueryFailure, postgresErrorOf, queryText, type TextResult } from '../postgres/connection';
+import { learnerQueryFailure, readLearnerQuery, type LearnerQuery } from './learnerQuery';
 
 /** A value as a lab.yaml writes it. */
 export type ExpectedValue = string | number | boolean | null;
@@ -144,26 +142,15 @@ export function compareResult(expect: SqlExpect, result: TextResult, ordered: bo
 
 
 /** The learner's query: the last statement of their file, or the verdict when there is none. */
-async function learnerQuery(file: string, context: CheckContext): Promise<{ source: string; statement: SqlStatement } | KindOutcome> {
-  const source = await readIfExists(join(context.workDir, file));
-  if (source === undefined) return outcome.failed(`${file} is missing from your lab folder.`, { location: { file, line: 1 } });
-  const statement = splitSqlStatements(source).at(-1);
-  if (!statement) return outcome.failed(`${file} has no query yet.`, { location: { file, line: 1 } });
-  return { source, statement };
-}
-
 /** Runs a `sql` check: the query's result against `expect`. */
 export const runSqlCheck: KindRunner<'sql'> = async (check, context) => {
-  let sql: string;
-  let learner: { file: string; source: string; statement: SqlStatement } | undefined;
+  let learner: LearnerQuery | undefined;
   if (check.queryFile !== undefined) {
-    const found = await learnerQuery(check.queryFile, context);
+    const found = await readLearnerQuery(check.queryFile, check.queryName, context);
     if ('status' in found) return found;
-    learner = { file: check.queryFile, ...found };
-    sql = found.statement.text;
-  } else {
-    sql = check.query ?? '';
+    learner = found;
   }
+  const sql = learner?.statement.text ?? check.query ?? '';
   const client = await clientFor(context, check.service);
   let result: TextResult;
   try {
@@ -171,9 +158,7 @@ export const runSqlCheck: KindRunner<'sql'> = async (check, context) => {
   } catch (error) {
     const reported = postgresErrorOf(error);
     if (!reported || context.signal.aborted) throw error;
-    if (!learner) return hiddenQueryFailure(reported, context, check.service);
-    const { line, column } = locateInStatement(learner.source, learner.statement, reported.position);
-    return outcome.failed(`${learner.file} line ${line}: ${describePostgresError(reported)}`, { location: { file: learner.file, line, column } });
+    return learner ? learnerQueryFailure(learner, reported) : hiddenQueryFailure(reported, context, check.service);
   }
   const location = learner ? { file: learner.file, line: learner.statement.line } : undefined;
   return compareResult(check.expect, result, check.ordered ?? false, location);

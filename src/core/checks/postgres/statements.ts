@@ -215,3 +215,26 @@ export function locateInStatement(source: string, statement: SqlStatement, posit
   }
   return lineOfOffset(source, statement.startOffset + offset);
 }
+
+/** A line that names the statement after it. */
+const MARKER = /^[ \t]*--[ \t]*(?:name|query):[ \t]*(\S+)[ \t]*$/;
+
+export interface QueryMarker {
+  readonly name: string;
+  readonly line: number;
+  /** Where the line starts and ends, in UTF-16 code units. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Every `-- name:` / `-- query:` line of `source`, in file order. */
+export function queryMarkers(source: string): QueryMarker[] {
+  const markers: QueryMarker[] = [];
+  let start = 0;
+  source.split('\n').forEach((text, index) => {
+    const match = MARKER.exec(text.replace(/\r$/, ''));
+    if (match?.[1]) markers.push({ name: match[1], line: index + 1, start, end: start + text.length });
+    start += text.length + 1;
+  });
+  return markers;
+}
