@@ -59,8 +59,15 @@ const learnerQueryFields = {
     .describe('The statement of queryFile under the line `-- query: <name>` (or `-- name: <name>`, as aiosql and sqlc write it).'),
 };
 
-const sqlCheck = z
-  .strictObject({
+/** A check with the lab's `query` or the learner's `queryFile` (and maybe `queryName`): exactly one of the two. */
+function learnerQueryRules<T extends z.ZodType<{ query?: string | undefined; queryFile?: string | undefined; queryName?: string | undefined }>>(check: T): T {
+  return check
+    .refine((value) => (value.query === undefined) !== (value.queryFile === undefined), { error: 'needs exactly one of query and queryFile' })
+    .refine((value) => value.queryName === undefined || value.queryFile !== undefined, { error: 'queryName names a query of queryFile: give the file too' });
+}
+
+const sqlCheck = learnerQueryRules(
+  z.strictObject({
     ...checkBase,
     kind: z.literal('sql'),
     service,
@@ -71,9 +78,8 @@ const sqlCheck = z
       { error: 'must be exactly one of { scalar: value }, { rows: [[...], ...] } or { rowCount: n }' },
     ),
     ordered: z.boolean().optional().describe('Compare rows in order (default: any order).'),
-  })
-  .refine((check) => (check.query === undefined) !== (check.queryFile === undefined), { error: 'needs exactly one of query and queryFile' })
-  .refine((check) => check.queryName === undefined || check.queryFile !== undefined, { error: 'queryName names a query of queryFile: give the file too' });
+  }),
+);
 
 const schemaCheck = z.strictObject({
   ...checkBase,
@@ -97,8 +103,8 @@ const schemaCheck = z.strictObject({
   }),
 });
 
-const explainCheck = z
-  .strictObject({
+const explainCheck = learnerQueryRules(
+  z.strictObject({
     ...checkBase,
     kind: z.literal('explain'),
     service,
@@ -119,9 +125,8 @@ const explainCheck = z
       ],
       { error: 'must be exactly one of { usesIndexOn: table }, { noSeqScanOn: table }, { nodeType: name } or { costBelow: fraction, baseline: { query } | { withoutIndexesOn: table } }' },
     ),
-  })
-  .refine((check) => (check.query === undefined) !== (check.queryFile === undefined), { error: 'needs exactly one of query and queryFile' })
-  .refine((check) => check.queryName === undefined || check.queryFile !== undefined, { error: 'queryName names a query of queryFile: give the file too' });
+  }),
+);
 
 const commandCheck = z.strictObject({
   ...checkBase,
