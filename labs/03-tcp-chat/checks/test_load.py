@@ -94,6 +94,7 @@ FLOOD = 8000  # messages per flood; about 4 MB for each member, more than the ke
 EXTRA_FLOOD = 16000  # sent on, in batches, until the staller is dropped (for machines with bigger buffers)
 BATCH = 500
 PAD = "p" * 440
+PAUSE_SECONDS = 0.5  # the longest wait between two messages a stalled member may add, beyond the baseline's
 
 
 def _flood_lines(room: str, tag: str, start: int, count: int) -> bytes:
@@ -119,6 +120,16 @@ class Flood:
             self.error = str(error)
         finally:
             self.done.set()
+
+
+def _longest_pause(client: ChatClient, room: str, since: int, started: float, count: int) -> float:
+    """The longest time `client` waited for the next FROM line of `room` (the first one counted from
+    `started`), over the first `count` of them after its line number `since`."""
+    prefix = f"FROM {room} "
+    with client.cond:
+        arrivals = [when for line, when in zip(client.lines[since:], client.times[since:]) if line.startswith(prefix)][:count]
+    moments = [started, *arrivals]
+    return max((later - earlier for earlier, later in zip(moments, moments[1:])), default=0.0)
 
 
 def _arrival(receivers: list[ChatClient], room: str, count: int, deadline: float) -> tuple[bool, float]:
@@ -154,6 +165,7 @@ def stall_run():
         for client in healthy:
             client.counts[("FROM", "#base")] = 0
 
+        since = {client.name: len(client.lines) for client in healthy}
         base = Flood(sender, "#base", "base", 0, FLOOD)
         ok, last = _arrival(healthy, "#base", FLOOD, time.monotonic() + 60)
         assert ok, (
@@ -162,6 +174,7 @@ def stall_run():
         )
         baseline = last - base.started
         result["baseline"] = baseline
+        result["baseline_pause"] = max(_longest_pause(client, "#base", since[client.name], base.started, FLOOD) for client in healthy)
 
         stall = session.client("stall", rcvbuf=4096, read=False)
         stall.send_bytes(b"NICK stall\nJOIN #flood\n")
@@ -174,10 +187,12 @@ def stall_run():
 
         bound = 3 * baseline + 2.0
         result["bound"] = bound
+        since = {client.name: len(client.lines) for client in healthy}
         flood = Flood(sender, "#flood", "flood", 0, FLOOD)
         ok, last = _arrival(healthy, "#flood", FLOOD, flood.started + bound)
         result["flood_ok"] = ok
         result["flood_seconds"] = (last - flood.started) if ok else None
+        result["pauses"] = {client.name: _longest_pause(client, "#flood", since[client.name], flood.started, FLOOD) for client in healthy}
         result["flood_counts"] = (h1.counts[("FROM", "#flood")], h2.counts[("FROM", "#flood")])
 
         # Keep flooding until the staller is dropped, or EXTRA_FLOOD more messages have gone.
@@ -214,6 +229,15 @@ def test_stalled_client_does_not_block_others(stall_run):
     assert seconds <= run["bound"], (
         f"with a stalled member in #flood, delivering {FLOOD} messages took {seconds:.2f} s; without it "
         f"{run['baseline']:.2f} s (the limit is 3 x baseline + 2 s = {run['bound']:.1f} s)"
+    )
+    # A bounded wait is still a wait: a second's grace for the staller freezes the room for a second.
+    limit = PAUSE_SECONDS + 5 * run["baseline_pause"]
+    name, pause = max(run["pauses"].items(), key=lambda item: item[1])
+    assert pause <= limit, (
+        f"with a stalled member in #flood, {name} once waited {pause:.2f} s for its next message; in the same flood "
+        f"without the stalled member the longest wait was {run['baseline_pause'] * 1000:.0f} ms (the limit is "
+        f"{PAUSE_SECONDS} s + 5 x that = {limit:.2f} s). Something waited for the member that does not read: a grace "
+        f"period, a timeout on its send, a drain(). Drop a slow consumer at once, without waiting for it"
     )
 
 
