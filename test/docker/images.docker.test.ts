@@ -118,6 +118,8 @@ describe('the postgres image', () => {
     container = await create({
       Image: images.postgres,
       Env: ['POSTGRES_USER=lab', 'POSTGRES_PASSWORD=lab', 'POSTGRES_DB=shop'],
+      // The server's own options, as compose files give them (`postgres -c wal_level=replica`).
+      Cmd: ['postgres', '-c', 'max_connections=42', '-c', 'wal_level=replica'],
       ExposedPorts: { '5432/tcp': {} },
       Healthcheck: { Test: ['CMD-SHELL', 'pg_isready -U lab -d shop'], Interval: 1e9, Timeout: 3e9, Retries: 30 },
       HostConfig: { PortBindings: { '5432/tcp': [{ HostIp: '127.0.0.1', HostPort: '0' }] } },
@@ -138,6 +140,21 @@ describe('the postgres image', () => {
     } finally {
       await client.end();
     }
+  });
+
+  it('starts postgres with the options after the image name', async () => {
+    const client = await connect('lab');
+    try {
+      const { rows } = await client.query("select name, setting from pg_settings where name in ('max_connections', 'wal_level') order by name");
+      assert.deepEqual(rows, [{ name: 'max_connections', setting: '42' }, { name: 'wal_level', setting: 'replica' }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("has the official image's bash and pg_basebackup, which compose files call", async () => {
+    const result = await runToEnd({ Image: images.postgres, Entrypoint: ['bash', '-c'], Cmd: ['echo "bash ${BASH_VERSINFO[0]}"; pg_basebackup --version | cut -d" " -f1-2'] });
+    assert.deepEqual(result, { exitCode: 0, stdout: 'bash 5\npg_basebackup (PostgreSQL)\n', stderr: '' });
   });
 
   it('refuses a wrong password from outside the container', async () => {

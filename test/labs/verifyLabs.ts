@@ -197,11 +197,15 @@ async function dockerIfRunning(): Promise<Dockerode | undefined> {
 
 /**
  * Runs the starter and the solution against the lab's compose.yaml in Docker, started by the orchestrator
- * the extension uses (project delabs-harness-<id>), with postgres images replaced by the local one.
+ * the extension uses (project delabs-harness-<id>), with postgres images replaced by the local one. Only
+ * the lab's PostgreSQL services run (a primary and its streaming replica included), as written in the
+ * file; services of other kinds (MongoDB) are left out, as their checks are (`lab` holds the rest).
  */
 async function verifyOnDocker(lab: Lab, docker: Dockerode, python: string, starterDir: string, solutionDir: string, row: Row): Promise<void> {
   const { postgres: localPostgres } = await ensureTestImages(docker);
-  const project = readComposeFile(join(lab.dir, 'compose.yaml'), { projectName: `delabs-harness-${lab.manifest.id}`, workingDir: lab.dir, env: {} });
+  const whole = readComposeFile(join(lab.dir, 'compose.yaml'), { projectName: `delabs-harness-${lab.manifest.id}`, workingDir: lab.dir, env: {} });
+  const postgresNames = new Set(lab.manifest.services.filter((service) => service.kind === 'postgres').map((service) => service.name));
+  const project = { ...whole, services: whole.services.filter((service) => postgresNames.has(service.name)) };
   const imageOverrides = Object.fromEntries(project.services.filter((service) => service.image.startsWith('postgres:')).map((service) => [service.image, localPostgres]));
   const orchestrator = new ComposeOrchestrator(project, { docker, labId: lab.manifest.id, images: { imageOverrides } });
   try {
@@ -331,8 +335,9 @@ async function verifyLab(fullLab: Lab, options: Options, servers: NativeServers,
         await embedded.stop();
       }
     }
-    // A lab whose services are all PostgreSQL also runs in Docker, from its own compose.yaml, as Start Services does.
-    if (services.length > 0 && services.every((service) => service.kind === 'postgres') && replicas.length === 0) {
+    // A lab with PostgreSQL services also runs in Docker, from its own compose.yaml, as Start Services does:
+    // those services (a replica too, replicating as the file says), and the checks that run here.
+    if (postgresServices.length > 0) {
       if (docker) await verifyOnDocker(lab, docker, python, starterDir, solutionDir, row);
       else row.docker = 'no Docker';
     }

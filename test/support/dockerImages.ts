@@ -3,8 +3,8 @@
  * (nothing is pulled from a registry):
  *
  * - busybox: Debian's static busybox on `scratch`, with its applet links in /bin and a /tmp;
- * - postgres: Debian's PostgreSQL server and client binaries with every library they load, on the
- *   busybox image, behind an entrypoint that keeps the official `postgres` image's contract
+ * - postgres: Debian's PostgreSQL server and client binaries (pg_basebackup too, for a streaming
+ *   replica) and bash, with every library they load, on the busybox image, behind an entrypoint that keeps the official `postgres` image's contract
  *   (POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB, POSTGRES_HOST_AUTH_METHOD, POSTGRES_INITDB_ARGS,
  *   PGDATA, /docker-entrypoint-initdb.d, STOPSIGNAL SIGINT), so a compose file written for
  *   `postgres:16.6` runs against it unchanged.
@@ -29,7 +29,9 @@ export const HASH_LABEL = 'org.delabs.test.hash';
 const BUSYBOX_CANDIDATES = ['/usr/bin/busybox', '/bin/busybox'];
 const POSTGRES_ROOT = '/usr/lib/postgresql';
 /** The programs the postgres image carries; the first five are the ones the image's contract needs. */
-const POSTGRES_PROGRAMS = ['postgres', 'initdb', 'pg_ctl', 'pg_isready', 'psql', 'pg_dump', 'pg_dumpall', 'pg_restore', 'createdb', 'dropdb', 'createuser', 'dropuser', 'pg_controldata'];
+const POSTGRES_PROGRAMS = ['postgres', 'initdb', 'pg_ctl', 'pg_isready', 'psql', 'pg_dump', 'pg_dumpall', 'pg_restore', 'createdb', 'dropdb', 'createuser', 'dropuser', 'pg_controldata', 'pg_basebackup'];
+/** The official image is Debian with bash, and compose files call it (`entrypoint: ["bash", "-c"]`): the host's bash, with its libraries. */
+const BASH_CANDIDATES = ['/usr/bin/bash', '/bin/bash'];
 /** Server modules left out: the LLVM JIT alone would add 130 MB (PostgreSQL runs without it, JIT off). */
 const SKIPPED_MODULES = new Set(['llvmjit.so']);
 const ZONEINFO = '/usr/share/zoneinfo';
@@ -48,7 +50,7 @@ CMD ["sh"]
 `;
 
 function postgresDockerfile(busyboxTag: string, major: string): string {
-  return `# delabs-test postgres, recipe 1
+  return `# delabs-test postgres, recipe 3
 FROM ${busyboxTag}
 COPY rootfs/ /
 RUN ["/bin/sh", "-c", "mkdir -p /var/lib/postgresql/data /var/run/postgresql /docker-entrypoint-initdb.d && chown -R ${POSTGRES_UID}:${POSTGRES_UID} /var/lib/postgresql /var/run/postgresql && chmod 1777 /var/lib/postgresql/data && chmod 3777 /var/run/postgresql && chmod 755 /usr/local/bin/docker-entrypoint.sh"]
@@ -115,8 +117,12 @@ if [ "$1" = postgres ] && [ "$(id -u)" = 0 ]; then
   find "$PGDATA" /var/run/postgresql \\! -user postgres -exec chown postgres:postgres '{}' +
   chmod 700 "$PGDATA" 2>/dev/null || :
   chmod 3777 /var/run/postgresql 2>/dev/null || :
+  # POSIXLY_CORRECT: su's options end at the user, so the server's own "-c name=value" reach postgres
+  # (without it busybox su takes a later -c for its command, and the container exits 0 having run nothing).
+  export POSIXLY_CORRECT=1
   exec su -p -s /bin/sh postgres -c 'exec "$0" "$@"' "$ME" "$@"
 fi
+unset POSIXLY_CORRECT
 
 if [ "$1" = postgres ]; then
   file_env POSTGRES_PASSWORD
@@ -323,6 +329,8 @@ function writeInto(root: string, path: string, text: string, mode = 0o644): void
 /** The postgres image's root file system under `root`: programs, modules, libraries, data files, users. */
 function stagePostgres(root: string, postgres: Postgres): void {
   const programs = POSTGRES_PROGRAMS.map((program) => join(postgres.binDir, program));
+  const bash = BASH_CANDIDATES.find((candidate) => existsSync(candidate));
+  if (bash === undefined) throw new Error(`bash is not installed on this machine (no ${BASH_CANDIDATES.join(' or ')}): apt-get install bash`);
   const modules = readdirSync(postgres.libDir)
     .filter((name) => name.endsWith('.so') && !SKIPPED_MODULES.has(name))
     .map((name) => join(postgres.libDir, name));
@@ -331,7 +339,13 @@ function stagePostgres(root: string, postgres: Postgres): void {
     const missing = unresolved.get(program);
     if (missing) throw new Error(`${program} needs libraries this machine lacks (${missing.join(', ')}): apt-get install --reinstall postgresql-${postgres.major}`);
   }
-  for (const file of [...programs, ...modules.filter((module) => !unresolved.has(module)), ...libraries]) copyInto(root, file);
+  const shell = sharedLibraries([bash]);
+  const shellMissing = shell.unresolved.get(bash);
+  if (shellMissing) throw new Error(`${bash} needs libraries this machine lacks (${shellMissing.join(', ')}): apt-get install --reinstall bash`);
+  for (const file of [...programs, ...modules.filter((module) => !unresolved.has(module)), ...libraries, ...shell.libraries]) copyInto(root, file);
+  // At /bin/bash, where the official image has it (busybox's applets are in /bin, and it has no bash).
+  writeInto(root, '/bin/bash', '', 0o755);
+  copyFileSync(bash, join(root, '/bin/bash'));
   // postmaster is postgres under its old name; pg_ctl and scripts may use either.
   mkdirSync(join(root, postgres.binDir), { recursive: true });
   cpSync(join(postgres.binDir, 'postmaster'), join(root, postgres.binDir, 'postmaster'), { verbatimSymlinks: true });
