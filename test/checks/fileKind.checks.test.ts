@@ -1,6 +1,5 @@
 /** The file kind: exists, parses (JSON, YAML, CSV with line and column), contains, matches; and lab 05's pattern. */
 import assert from 'node:assert/strict';
-import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runLabChecks } from '../../src/core/checks/engine';
@@ -8,6 +7,7 @@ import { findCsvProblem, findJsonProblem, findYamlProblem, runFileCheck } from '
 import type { CheckResult } from '../../src/core/checks/types';
 import type { LabManifest } from '../../src/core/labs/labSchema';
 import { kindTestLab, NO_SERVICES, realLab, scratchFolders } from '../support/checkFixture';
+import { layered } from '../support/labLayers';
 
 const scratchRoot = scratchFolders('delabs-file-kind-');
 const scratch = scratchRoot.root;
@@ -157,8 +157,7 @@ describe('file checks', () => {
     const only = { ...lab, checks: [check] };
     const statusWith = async (layers: readonly string[]): Promise<unknown> => {
       const dir = workDir({});
-      for (const layer of layers) cpSync(join(labDir, layer), dir, { recursive: true });
-      return (await run(only, dir)).map(({ status }) => status);
+      return (await run(only, layered(labDir, layers, dir))).map(({ status }) => status);
     };
     assert.deepEqual(await statusWith(['starter', 'solution']), ['passed']);
     assert.deepEqual(await statusWith(['starter']), ['failed']);

@@ -1,6 +1,5 @@
 /** The mermaid kind with the real mermaid parser: lab 05's ER diagram, flowcharts, parse errors at file lines, other diagram kinds. */
 import assert from 'node:assert/strict';
-import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runLabChecks } from '../../src/core/checks/engine';
@@ -8,6 +7,7 @@ import { runMermaidCheck } from '../../src/core/checks/kinds/mermaid';
 import type { CheckResult } from '../../src/core/checks/types';
 import type { LabManifest } from '../../src/core/labs/labSchema';
 import { kindTestLab, NO_SERVICES, realLab, scratchFolders } from '../support/checkFixture';
+import { layered } from '../support/labLayers';
 
 const scratchRoot = scratchFolders('delabs-mermaid-kind-');
 const scratch = scratchRoot.root;
@@ -43,11 +43,7 @@ describe("lab 05's er-diagram check", () => {
   const { manifest: lab, dir: labDir } = realLab('05-normalization-er');
   const check = lab.checks.find((candidate) => candidate.id === 'er-diagram');
   const only: LabManifest = { ...lab, checks: check ? [check] : [] };
-  const withLayers = (layers: readonly string[]): string => {
-    const dir = workDir({});
-    for (const layer of layers) cpSync(join(labDir, layer), dir, { recursive: true });
-    return dir;
-  };
+  const withLayers = (layers: readonly string[]): string => layered(labDir, layers, workDir({}));
   const expected =
     'entities: authors, books, customers, order_lines, orders, postcodes\n' +
     'relationships: authors -- books, books -- order_lines, customers -- orders, orders -- order_lines, postcodes -- customers';

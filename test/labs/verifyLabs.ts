@@ -19,7 +19,7 @@
  *   node --import tsx test/labs/verifyLabs.ts [--lab <number|id>] [--repeat N] [--json <file>]
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { checkLab } from '../../src/core/checks/checkLab';
@@ -37,6 +37,7 @@ import { startEmbeddedPostgres } from '../../src/core/services/embeddedPostgres'
 import { ensureTestImages } from '../support/dockerImages';
 import { startNativePostgres, startNativeReplica, type NativePostgres, type NativeReplica } from '../support/nativePostgres';
 import { ensureCheckPython } from '../support/nativePython';
+import { layered, wrongSolutions } from '../support/labLayers';
 
 const REPO = join(__dirname, '..', '..');
 const LABS = join(REPO, 'labs');
@@ -80,13 +81,10 @@ function parseArgs(argv: readonly string[]): Options {
 
 /**
  * A fresh copy of the starter with `overlays` laid over it in order: solution/, or solution/ then
- * wrong/<mistake>/ (a mistake holds only the files it changes in the solution).
+ * wrong/<mistake> (a patch against the solution, or a folder of the files it changes: labLayers.ts).
  */
 function workspaceFor(lab: Lab, ...overlays: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), `delabs-verify-${lab.manifest.id}-`));
-  cpSync(join(lab.dir, 'starter'), dir, { recursive: true });
-  for (const overlay of overlays) cpSync(join(lab.dir, overlay), dir, { recursive: true });
-  return dir;
+  return layered(lab.dir, ['starter', ...overlays], mkdtempSync(join(tmpdir(), `delabs-verify-${lab.manifest.id}-`)));
 }
 
 function tally(results: readonly CheckResult[]): { passed: number; failed: number; couldNotRun: CheckResult[] } {
@@ -292,8 +290,7 @@ async function verifyLab(fullLab: Lab, options: Options, servers: NativeServers,
     if (solutionCli) row.problems.push(`CLI on the solution: ${solutionCli}`);
 
     // Each known-wrong solution must be caught.
-    const wrongRoot = join(lab.dir, 'wrong');
-    const mistakes = existsSync(wrongRoot) ? readdirSync(wrongRoot, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort() : [];
+    const mistakes = wrongSolutions(lab.dir);
     let caught = 0;
     // A wrong/<kind>-... solution is a mistake in the part of a service kind that cannot run here: when no
     // runnable check catches it, it is listed as not run here (its catching checks are among the unrun ones).
