@@ -11,7 +11,7 @@ import { DockerCancelledError, DockerUnavailableError, describeDockerError, isNo
 import { resolveImage, type ImageSettings } from './images';
 import { LABEL, configHash, containerLabels, containerName, networkLabels, networkName, projectFilter, volumeLabels, volumeName } from './labels';
 import { demuxBuffer, readJsonLines } from './engineStreams';
-import { findPortHolder, isPortFree } from './ports';
+import { findPortHolder, isPortFree, waitOutClosedConnections } from './ports';
 import { pullImage } from './pull';
 
 export type ContainerState = 'not created' | 'created' | 'running' | 'restarting' | 'paused' | 'exited' | 'dead' | 'removing';
@@ -123,7 +123,7 @@ export class ComposeOrchestrator {
       answered = true;
       throwIfAborted(options.signal, 'Starting the services');
       const existing = await this.containersByService();
-      await this.checkPorts(existing);
+      await this.checkPorts(existing, options);
       await this.pullMissing(options);
       await this.ensureNetworks(created);
       await this.ensureVolumes(created);
@@ -305,7 +305,7 @@ export class ComposeOrchestrator {
     return byService;
   }
 
-  private async checkPorts(existing: Map<string, Dockerode.ContainerInfo>): Promise<void> {
+  private async checkPorts(existing: Map<string, Dockerode.ContainerInfo>, options: UpOptions): Promise<void> {
     for (const service of this.project.services) {
       const running = existing.get(service.name);
       if (running?.State === 'running') continue;
@@ -313,6 +313,12 @@ export class ComposeOrchestrator {
         if (port.published === 0 || port.protocol !== 'tcp') continue;
         const host = port.hostIp || this.bindAddress;
         if (await isPortFree(host, port.published)) continue;
+        const onWait = (message: string): void => {
+          this.options.log?.(message);
+          options.onProgress?.({ message });
+        };
+        if (await waitOutClosedConnections(host, port.published, { ...(options.signal ? { signal: options.signal } : {}), onWait })) continue;
+        throwIfAborted(options.signal, 'Starting the services');
         const holder = await findPortHolder(port.published, this.docker);
         throw new PortInUseError(port.published, service.name, holder?.description);
       }

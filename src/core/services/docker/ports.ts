@@ -42,8 +42,9 @@ export async function findPortHolder(port: number, docker?: Dockerode): Promise<
   return process ? { description: process } : undefined;
 }
 
-async function listeningInodes(port: number): Promise<Set<string>> {
-  const inodes = new Set<string>();
+/** The TCP sockets bound to local `port`, from /proc/net/tcp and tcp6 (Linux; none elsewhere): their state code and inode. */
+async function socketsOnPort(port: number): Promise<{ state: string; inode: string }[]> {
+  const sockets: { state: string; inode: string }[] = [];
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string;
     try {
@@ -56,11 +57,54 @@ async function listeningInodes(port: number): Promise<Set<string>> {
       const local = fields[1];
       const state = fields[3];
       const inode = fields[9];
-      if (!local || state !== '0A' || !inode) continue;
-      if (Number.parseInt(local.split(':')[1] ?? '', 16) === port) inodes.add(inode);
+      if (!local || !state || inode === undefined) continue;
+      if (Number.parseInt(local.split(':')[1] ?? '', 16) === port) sockets.push({ state, inode });
     }
   }
-  return inodes;
+  return sockets;
+}
+
+async function listeningInodes(port: number): Promise<Set<string>> {
+  return new Set((await socketsOnPort(port)).filter((socket) => socket.state === '0A').map((socket) => socket.inode));
+}
+
+/** TCP_TIME_WAIT in /proc/net/tcp. */
+const TIME_WAIT = '06';
+
+/**
+ * Whether the only sockets on local `port` are closed connections in TIME_WAIT. The lab ports lie in
+ * the operating system's range of ephemeral ports, so after many short connections one of them can be
+ * the local end of a connection that closed less than a minute ago, and nothing may listen on it until
+ * the kernel lets it go (60 s on Linux).
+ */
+export async function heldOnlyByClosedConnections(port: number): Promise<boolean> {
+  const sockets = await socketsOnPort(port);
+  return sockets.length > 0 && sockets.every((socket) => socket.state === TIME_WAIT);
+}
+
+export interface TimeWaitOptions {
+  /** How long to wait at most; a little over Linux's 60 s by default. */
+  readonly timeoutMs?: number;
+  readonly pollMs?: number;
+  readonly signal?: AbortSignal;
+  /** Called once, when the wait begins, with a line for the progress notification. */
+  readonly onWait?: (message: string) => void;
+}
+
+/**
+ * Waits while `port` is held only by closed connections in TIME_WAIT, and says whether it became free;
+ * false at once when something else holds it (a listener, a live connection) or the wait runs out.
+ */
+export async function waitOutClosedConnections(host: string, port: number, options: TimeWaitOptions = {}): Promise<boolean> {
+  if (!(await heldOnlyByClosedConnections(port))) return false;
+  options.onWait?.(`port ${port} is held by a connection that closed less than a minute ago (TCP TIME_WAIT): waiting for the system to free it`);
+  const deadline = Date.now() + (options.timeoutMs ?? 65_000);
+  while (Date.now() < deadline && !options.signal?.aborted) {
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
+    if (await isPortFree(host, port)) return true;
+    if (!(await heldOnlyByClosedConnections(port))) return isPortFree(host, port);
+  }
+  return false;
 }
 
 /** "the process postgres (pid 1234)" for the process listening on the port, from /proc. */
