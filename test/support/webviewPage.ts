@@ -101,7 +101,16 @@ export async function openWebview(bundle: string, options: WebviewPageOptions = 
     page,
     console: messages,
     async notify(method, params) {
-      await page.evaluate((message) => window.postMessage(JSON.parse(message), '*'), JSON.stringify({ type: 'host/notify', method, params }));
+      // postMessage delivers later: resolve from a listener added after the view's own, so that the view
+      // has handled the notice (its synchronous part) when notify returns.
+      await page.evaluate(
+        (message) =>
+          new Promise<void>((resolve) => {
+            window.addEventListener('message', () => resolve(), { once: true });
+            window.postMessage(JSON.parse(message), '*');
+          }),
+        JSON.stringify({ type: 'host/notify', method, params }),
+      );
     },
     async ask(method, params) {
       const id = nextId++;
